@@ -1,0 +1,144 @@
+// The public library API of Flotilla, identical in the browser and in Node.
+// `Runtime.create()` (src/api/Runtime.ts) returns a `FlotillaRuntime`; the
+// playground exposes the same object as `window.flotilla`.
+
+export type ContainerState = 'created' | 'running' | 'exited' | 'dead';
+
+/** Why a container's process ended. */
+export type ExitReason =
+  | 'exited'    // the program returned from main or called proc_exit
+  | 'killed'    // stopped by a signal (stop, kill, Ctrl-C)
+  | 'trapped'   // a WebAssembly trap (unreachable, out-of-bounds access, ...)
+  | 'oom'       // out of memory: linear memory at its limit or the engine refused to allocate
+  | 'error';    // the container could not run (bad entrypoint, missing imports, worker lost)
+
+export interface ExitStatus {
+  /** 0..255; 128+N for signal N (137 SIGKILL, 143 SIGTERM, 130 SIGINT); 1+ for traps and errors. */
+  readonly exitCode: number;
+  readonly reason: ExitReason;
+  /** Signal name when reason is 'killed' (e.g. 'SIGKILL'). */
+  readonly signal?: string;
+  /** Human-readable detail: the trap message, the error, the OOM cause. */
+  readonly message?: string;
+  /** The wasm stack of a trap, when the engine gave one. */
+  readonly stack?: string;
+  /** Docker's OOMKilled flag. */
+  readonly oomKilled: boolean;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+export type Stream = 'stdout' | 'stderr';
+
+export interface LogChunk {
+  readonly stream: Stream;
+  readonly data: Uint8Array;
+  /** ms since epoch when the supervisor received it */
+  readonly time: number;
+}
+
+export interface ContainerOptions {
+  /** Replaces the image's Cmd (Docker semantics: appended to the Entrypoint). */
+  readonly args?: readonly string[];
+  /** Replaces the image's Entrypoint (path inside the container). */
+  readonly entrypoint?: readonly string[];
+  /** Extra environment, merged over the image's Env: { KEY: 'value' } or ['KEY=value']. */
+  readonly env?: Readonly<Record<string, string>> | readonly string[];
+  readonly name?: string;
+  readonly workdir?: string;
+  /** Initial stdin contents; the stream is closed after them unless `openStdin` is true. */
+  readonly stdin?: string | Uint8Array;
+  /** Keep stdin open for `container.stdin.write()` (docker run -i). */
+  readonly openStdin?: boolean;
+  /** Present stdin/stdout as a terminal to the program. */
+  readonly tty?: boolean;
+  /** Files to place in the container before it starts: path -> contents. */
+  readonly files?: Readonly<Record<string, string | Uint8Array>>;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface ContainerInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly image: string;
+  readonly imageId: string;
+  readonly state: ContainerState;
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly exit?: ExitStatus;
+  readonly restartCount: number;
+  readonly command: readonly string[];
+}
+
+export interface ImageInfo {
+  readonly name: string;
+  /** 'sha256:...' over the image's config. */
+  readonly id: string;
+  readonly entrypoint: readonly string[];
+  readonly cmd: readonly string[];
+  readonly env: readonly string[];
+  readonly workdir: string;
+  readonly exposedPorts: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly size: number;
+  readonly files: readonly string[];
+}
+
+/** A typed subscription: call the returned function to unsubscribe. */
+export type Subscribe<T> = (listener: (event: T) => void) => () => void;
+
+export type RuntimeEvent =
+  | { readonly type: 'created'; readonly id: string; readonly name: string }
+  | { readonly type: 'started'; readonly id: string }
+  | { readonly type: 'exited'; readonly id: string; readonly status: ExitStatus }
+  | { readonly type: 'removed'; readonly id: string }
+  | { readonly type: 'log'; readonly id: string; readonly stream: Stream; readonly line: string };
+
+/** Writable stdin of a container (open with `openStdin` or `tty`). */
+export interface ContainerStdin {
+  write(data: string | Uint8Array): void;
+  /** End of input: a blocked read returns 0 (EOF). */
+  close(): void;
+}
+
+/** A handle to one container. */
+export interface Container {
+  readonly id: string;
+  readonly name: string;
+  readonly state: ContainerState;
+  readonly stdin: ContainerStdin;
+  info(): ContainerInfo;
+  start(): Promise<void>;
+  /** Resolves when the current (or next) run ends. */
+  wait(): Promise<ExitStatus>;
+  /** SIGTERM, then SIGKILL after `timeoutMs` (default 10 000). */
+  stop(options?: { timeoutMs?: number }): Promise<ExitStatus>;
+  /** Sends a signal (default SIGKILL). */
+  kill(signal?: string | number): Promise<ExitStatus>;
+  restart(options?: { timeoutMs?: number }): Promise<void>;
+  /** Removes the container; `force` kills it first when running. */
+  remove(options?: { force?: boolean }): Promise<void>;
+  /** Captured output so far (bounded buffer). */
+  logs(options?: { stdout?: boolean; stderr?: boolean }): LogChunk[];
+  /** Captured output decoded as UTF-8 text. */
+  output(options?: { stdout?: boolean; stderr?: boolean }): string;
+  readonly onLog: Subscribe<LogChunk>;
+  readonly onExit: Subscribe<ExitStatus>;
+  /** Files inside the container (docker cp). */
+  readFile(path: string): Promise<Uint8Array>;
+  writeFile(path: string, data: string | Uint8Array): Promise<void>;
+  listDir(path: string): Promise<string[]>;
+}
+
+export interface FlotillaRuntime {
+  images(): Promise<ImageInfo[]>;
+  create(image: string, options?: ContainerOptions): Promise<Container>;
+  /** create + start. */
+  run(image: string, options?: ContainerOptions): Promise<Container>;
+  /** By id, id prefix or name; throws ContainerNotFoundError. */
+  get(idOrName: string): Container;
+  list(options?: { all?: boolean }): ContainerInfo[];
+  readonly onEvent: Subscribe<RuntimeEvent>;
+  /** Stops every container and releases workers. */
+  dispose(): Promise<void>;
+}
