@@ -113,8 +113,8 @@ export interface Container {
   wait(): Promise<ExitStatus>;
   /** SIGTERM, then SIGKILL after `timeoutMs` (default 10 000). */
   stop(options?: { timeoutMs?: number }): Promise<ExitStatus>;
-  /** Sends a signal (default SIGKILL). */
-  kill(signal?: string | number): Promise<ExitStatus>;
+  /** Sends a signal (default SIGKILL); resolves once delivered, and for SIGKILL once the container has stopped. */
+  kill(signal?: string | number): Promise<void>;
   restart(options?: { timeoutMs?: number }): Promise<void>;
   /** Removes the container; `force` kills it first when running. */
   remove(options?: { force?: boolean }): Promise<void>;

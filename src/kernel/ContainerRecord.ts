@@ -1,0 +1,87 @@
+// The supervisor's record of one container: its state machine, its worker,
+// its output and stdin. Only the Supervisor changes it.
+
+import type { Remote } from 'comlink';
+import type { ContainerInfo, ContainerState, ExitStatus, LogChunk } from '../api/types';
+import type { ControlBlock } from '../workers/ControlBlock';
+import type { ContainerWorkerApi } from '../workers/protocol';
+import { Emitter } from './Emitter';
+import type { RunnableImage } from './ImageCatalog';
+import { LogBuffer } from './LogBuffer';
+import type { StdinPump } from './StdinPump';
+import type { PooledWorker } from './WorkerPool';
+
+export interface ContainerConfig {
+  readonly command: readonly string[];
+  readonly env: readonly string[];
+  readonly workdir: string;
+  readonly preopens: readonly string[];
+  readonly tty: boolean;
+  readonly openStdin: boolean;
+  readonly initialStdin?: Uint8Array;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export class ContainerRecord {
+  state: ContainerState = 'created';
+  startedAt: number | undefined;
+  exit: ExitStatus | undefined;
+  restartCount = 0;
+  /** Identifies the current run; output and exits of older runs are ignored. */
+  runId = 0;
+  /** Set while a stop or kill is in progress, so a second one joins it. */
+  stopping: Promise<ExitStatus> | undefined;
+  /** Why the worker is gone, if it is (crash or forced termination). */
+  workerLost: string | undefined;
+  readonly logs: LogBuffer;
+  readonly onLog = new Emitter<LogChunk>();
+  readonly onExit = new Emitter<ExitStatus>();
+  readonly createdAt = Date.now();
+  private _exitWaiters: Array<(status: ExitStatus) => void> = [];
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly image: RunnableImage,
+    readonly config: ContainerConfig,
+    readonly module: WebAssembly.Module,
+    readonly worker: PooledWorker,
+    readonly api: Remote<ContainerWorkerApi>,
+    readonly control: ControlBlock,
+    readonly stdin: StdinPump,
+    logCapacity?: number,
+  ) {
+    this.logs = new LogBuffer(logCapacity);
+  }
+
+  /** Resolves with the next exit (or the last one, when not running and not about to run). */
+  nextExit(): Promise<ExitStatus> {
+    if ((this.state === 'exited' || this.state === 'dead') && this.exit) return Promise.resolve(this.exit);
+    return new Promise((resolve) => this._exitWaiters.push(resolve));
+  }
+
+  /** Records the end of the current run and wakes everyone waiting for it. */
+  finishRun(status: ExitStatus, state: 'exited' | 'dead' = 'exited'): void {
+    this.state = state;
+    this.exit = status;
+    const waiters = this._exitWaiters;
+    this._exitWaiters = [];
+    for (const resolve of waiters) resolve(status);
+    this.onExit.fire(status);
+  }
+
+  info(): ContainerInfo {
+    return {
+      id: this.id,
+      name: this.name,
+      image: this.image.name,
+      imageId: this.image.id,
+      state: this.state,
+      createdAt: this.createdAt,
+      startedAt: this.startedAt,
+      exit: this.exit,
+      restartCount: this.restartCount,
+      command: this.config.command,
+    };
+  }
+}

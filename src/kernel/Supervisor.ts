@@ -1,0 +1,296 @@
+// The kernel: owns every container, its worker and its lifecycle
+// (created → running → exited, or dead when its worker is lost). It never
+// throws because of what a guest did: guest failures become ExitStatus.
+
+import { wrap } from 'comlink';
+import type { ContainerOptions, ExitStatus, LogChunk, RuntimeEvent } from '../api/types';
+import type { FsLimits } from '../fs/types';
+import { ControlBlock } from '../workers/ControlBlock';
+import { isWorkerMessage, PROTOCOL_VERSION, type ContainerWorkerApi, type WorkerMessage } from '../workers/protocol';
+import { parseSignal, SIGNALS } from '../workers/signals';
+import { ContainerRecord, type ContainerConfig } from './ContainerRecord';
+import { Emitter } from './Emitter';
+import { ContainerFileError, ContainerNotFoundError, EntrypointNotFoundError, InvalidOptionsError, InvalidStateError, NameInUseError, RuntimeDisposedError } from './errors';
+import { toExitStatus } from './exitStatus';
+import type { ImageCatalog, RunnableImage } from './ImageCatalog';
+import { LineSplitter } from './LineSplitter';
+import type { ModuleCache } from './ModuleCache';
+import { randomId, randomName, VALID_NAME } from './names';
+import { resolveConfig, resolveEntrypoint } from './containerConfig';
+import { StdinPump } from './StdinPump';
+import type { WorkerPool } from './WorkerPool';
+
+export interface SupervisorOptions {
+  readonly catalog: ImageCatalog;
+  readonly pool: WorkerPool;
+  readonly modules: ModuleCache;
+  /** How long a SIGKILL may take to reach the guest's next syscall before its worker is terminated. */
+  readonly killGraceMs?: number;
+  readonly logCapacity?: number;
+  readonly fsLimits?: FsLimits;
+}
+
+export class Supervisor {
+  private readonly _containers = new Map<string, ContainerRecord>();
+  private readonly _onEvent = new Emitter<RuntimeEvent>();
+  readonly onEvent = this._onEvent.event;
+  private _disposed = false;
+
+  constructor(private readonly _options: SupervisorOptions) {}
+
+  async create(imageRef: string, options: ContainerOptions = {}): Promise<ContainerRecord> {
+    this._checkAlive();
+    const name = this._claimName(options.name);
+    const image = await this._options.catalog.get(imageRef);
+    const config = resolveConfig(image, options);
+    const entry = resolveEntrypoint(image, config.command[0]!);
+    if (!entry) throw new EntrypointNotFoundError(config.command[0]!, image.name);
+    const module = await this._options.modules.get(`${image.id}:${entry.path}`, () => entry.data.slice());
+    this._checkAlive();
+    if (this._findByName(name)) throw new NameInUseError(name, this._findByName(name)!.id);
+
+    const worker = this._options.pool.acquire();
+    const api = wrap<ContainerWorkerApi>(worker.handle.endpoint);
+    const control = new ControlBlock();
+    const record = new ContainerRecord(randomId(), name, image, config, module, worker, api, control, new StdinPump(control), this._options.logCapacity);
+    this._containers.set(record.id, record);
+    worker.handle.onMessage((data) => { if (isWorkerMessage(data)) this._onWorkerMessage(record, data); });
+    worker.handle.onCrash((reason) => this._onWorkerLost(record, `the container's worker crashed: ${reason}`));
+    try {
+      await worker.ready;
+      await api.attach({
+        version: PROTOCOL_VERSION,
+        containerId: record.id,
+        control: control.buffer,
+        layers: image.layers,
+        files: encodeFiles(options.files),
+        limits: this._options.fsLimits,
+      });
+    } catch (error) {
+      this._containers.delete(record.id);
+      void worker.handle.terminate();
+      throw new ContainerFileError('/', `cannot prepare the container's file system: ${messageOf(error)}`);
+    }
+    this._onEvent.fire({ type: 'created', id: record.id, name: record.name });
+    return record;
+  }
+
+  async start(idOrName: string): Promise<void> {
+    const record = this.get(idOrName);
+    if (record.state === 'running') throw new InvalidStateError(record.id, record.state, 'start');
+    if (record.state === 'dead') throw new InvalidStateError(record.id, `dead (${record.workerLost})`, 'start');
+    const runId = ++record.runId;
+    record.stdin.reset();
+    if (record.config.initialStdin) record.stdin.write(record.config.initialStdin);
+    if (!record.config.openStdin) record.stdin.close();
+    record.state = 'running';
+    record.startedAt = Date.now();
+    record.exit = undefined;
+    this._onEvent.fire({ type: 'started', id: record.id });
+    record.api.run({
+      runId,
+      module: record.module,
+      args: record.config.command,
+      env: record.config.env,
+      preopens: record.config.preopens,
+      tty: record.config.tty,
+    }).catch((error: unknown) => {
+      // The worker refused the run (e.g. its runtime failed); its exit message never comes.
+      if (record.runId === runId && record.state === 'running') this._finish(record, { kind: 'error', message: messageOf(error) });
+    });
+  }
+
+  wait(idOrName: string): Promise<ExitStatus> {
+    return this.get(idOrName).nextExit();
+  }
+
+  /** SIGTERM, then SIGKILL when the program has not ended after `timeoutMs`. */
+  async stop(idOrName: string, timeoutMs = 10_000): Promise<ExitStatus> {
+    const record = this.get(idOrName);
+    if (record.state !== 'running') {
+      if (record.exit) return record.exit;
+      throw new InvalidStateError(record.id, record.state, 'stop');
+    }
+    record.stopping ??= (async () => {
+      const exit = record.nextExit();
+      record.control.raise(SIGNALS.SIGTERM!);
+      const status = await Promise.race([exit, delay(timeoutMs).then(() => undefined)]);
+      return status ?? this._killNow(record);
+    })().finally(() => { record.stopping = undefined; });
+    return record.stopping;
+  }
+
+  async kill(idOrName: string, signal: string | number = 'SIGKILL'): Promise<void> {
+    const record = this.get(idOrName);
+    const number = parseSignal(signal);
+    if (number === undefined) throw new InvalidOptionsError('signal', `unknown signal ${JSON.stringify(signal)}`);
+    if (record.state !== 'running') throw new InvalidStateError(record.id, record.state, 'kill');
+    if (number === SIGNALS.SIGKILL) await this._killNow(record);
+    else record.control.raise(number);
+  }
+
+  async restart(idOrName: string, timeoutMs?: number): Promise<void> {
+    const record = this.get(idOrName);
+    if (record.state === 'running') await this.stop(record.id, timeoutMs);
+    record.restartCount++;
+    await this.start(record.id);
+  }
+
+  async remove(idOrName: string, force = false): Promise<void> {
+    const record = this.get(idOrName);
+    if (record.state === 'running') {
+      if (!force) throw new InvalidStateError(record.id, 'running (stop it first or force the removal)', 'remove');
+      await this._killNow(record);
+    }
+    this._containers.delete(record.id);
+    record.onLog.clear();
+    await record.worker.handle.terminate();
+    this._onEvent.fire({ type: 'removed', id: record.id });
+  }
+
+  /** By full id, unique id prefix or name. */
+  get(idOrName: string): ContainerRecord {
+    const exact = this._containers.get(idOrName) ?? this._findByName(idOrName);
+    if (exact) return exact;
+    const matches = idOrName.length >= 1 ? [...this._containers.values()].filter((record) => record.id.startsWith(idOrName)) : [];
+    if (matches.length === 1) return matches[0]!;
+    throw new ContainerNotFoundError(idOrName);
+  }
+
+  list(): ContainerRecord[] {
+    return [...this._containers.values()];
+  }
+
+  async readFile(idOrName: string, path: string): Promise<Uint8Array> {
+    return this._fileOperation(idOrName, path, (api) => api.readFile(path));
+  }
+
+  async writeFile(idOrName: string, path: string, data: Uint8Array): Promise<void> {
+    return this._fileOperation(idOrName, path, (api) => api.writeFile(path, data));
+  }
+
+  async listDir(idOrName: string, path: string): Promise<string[]> {
+    return this._fileOperation(idOrName, path, (api) => api.listDir(path));
+  }
+
+  async exportTree(idOrName: string, path: string) {
+    return this._fileOperation(idOrName, path, (api) => api.exportTree(path));
+  }
+
+  async dispose(): Promise<void> {
+    if (this._disposed) return;
+    this._disposed = true;
+    await Promise.all(this.list().map((record) => this.remove(record.id, true).catch(() => {})));
+    await this._options.pool.dispose();
+    this._onEvent.clear();
+  }
+
+  private async _fileOperation<T>(idOrName: string, path: string, operation: (api: ContainerRecord['api']) => Promise<T>): Promise<T> {
+    const record = this.get(idOrName);
+    if (record.workerLost) throw new ContainerFileError(path, `the container's file system is gone: ${record.workerLost}`);
+    try {
+      return await operation(record.api);
+    } catch (error) {
+      throw new ContainerFileError(path, messageOf(error));
+    }
+  }
+
+  /** Delivers SIGKILL; a guest that does not reach a syscall in time loses its worker. */
+  private async _killNow(record: ContainerRecord): Promise<ExitStatus> {
+    if (record.state !== 'running') return record.nextExit();
+    const exit = record.nextExit();
+    record.control.raise(SIGNALS.SIGKILL!);
+    const status = await Promise.race([exit, delay(this._options.killGraceMs ?? 100).then(() => undefined)]);
+    if (status) return status;
+    const runId = record.runId;
+    void record.worker.handle.terminate();
+    if (record.runId === runId && record.state === 'running') {
+      record.workerLost = 'its worker was terminated because the program did not stop at SIGKILL (no syscall); the writable layer is lost';
+      this._finish(record, { kind: 'signal', signal: SIGNALS.SIGKILL! }, 'dead');
+    }
+    return exit;
+  }
+
+  private _onWorkerMessage(record: ContainerRecord, message: WorkerMessage): void {
+    if (message.runId !== record.runId || record.state !== 'running') return;
+    switch (message.type) {
+      case 'output': {
+        const chunk: LogChunk = { stream: message.fd === 1 ? 'stdout' : 'stderr', data: message.data, time: Date.now() };
+        record.logs.append(chunk);
+        record.onLog.fire(chunk);
+        this._emitLines(record, chunk);
+        break;
+      }
+      case 'stdin-space':
+        record.stdin.pump();
+        break;
+      case 'exit':
+        this._finish(record, message.exit);
+        break;
+    }
+  }
+
+  private _onWorkerLost(record: ContainerRecord, reason: string): void {
+    if (record.workerLost || !this._containers.has(record.id)) return;
+    record.workerLost = reason;
+    if (record.state === 'running') this._finish(record, { kind: 'error', message: reason }, 'dead');
+    else record.state = 'dead';
+  }
+
+  private _finish(record: ContainerRecord, exit: Parameters<typeof toExitStatus>[0], state: 'exited' | 'dead' = 'exited'): void {
+    this._flushLines(record);
+    const status = toExitStatus(exit, record.startedAt ?? Date.now(), Date.now());
+    record.finishRun(status, state);
+    this._onEvent.fire({ type: 'exited', id: record.id, status });
+  }
+
+  private readonly _splitters = new WeakMap<ContainerRecord, Record<'stdout' | 'stderr', LineSplitter>>();
+
+  private _emitLines(record: ContainerRecord, chunk: LogChunk): void {
+    let splitters = this._splitters.get(record);
+    if (!splitters) this._splitters.set(record, splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() });
+    for (const line of splitters[chunk.stream].push(chunk.data)) this._onEvent.fire({ type: 'log', id: record.id, stream: chunk.stream, line });
+  }
+
+  private _flushLines(record: ContainerRecord): void {
+    const splitters = this._splitters.get(record);
+    if (!splitters) return;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = splitters[stream].flush();
+      if (rest !== undefined) this._onEvent.fire({ type: 'log', id: record.id, stream, line: rest });
+    }
+  }
+
+  private _claimName(requested: string | undefined): string {
+    if (requested === undefined) return randomName((name) => this._findByName(name) !== undefined);
+    if (!VALID_NAME.test(requested)) throw new InvalidOptionsError('name', `"${requested}" must match ${VALID_NAME.source}`);
+    const holder = this._findByName(requested);
+    if (holder) throw new NameInUseError(requested, holder.id);
+    return requested;
+  }
+
+  private _findByName(name: string): ContainerRecord | undefined {
+    const bare = name.startsWith('/') ? name.slice(1) : name;
+    for (const record of this._containers.values()) if (record.name === bare) return record;
+    return undefined;
+  }
+
+  private _checkAlive(): void {
+    if (this._disposed) throw new RuntimeDisposedError();
+  }
+}
+
+export type { RunnableImage, ContainerConfig };
+
+function encodeFiles(files: ContainerOptions['files']): Array<{ path: string; data: Uint8Array }> {
+  if (!files) return [];
+  return Object.entries(files).map(([path, data]) => ({ path, data: typeof data === 'string' ? new TextEncoder().encode(data) : data }));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

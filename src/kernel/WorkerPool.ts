@@ -1,0 +1,91 @@
+// Pre-started container workers. Creating a worker costs tens of
+// milliseconds and is serialised on the CPU (PLATFORM.md), so a start
+// takes a worker that is already up and the pool refills in the background.
+
+import type { WorkerFactory, WorkerHandle } from './WorkerHandle';
+import { PROTOCOL_VERSION } from '../workers/protocol';
+
+export interface PooledWorker {
+  readonly handle: WorkerHandle;
+  /** Resolves when the worker's runtime has loaded and said 'ready'. */
+  readonly ready: Promise<void>;
+}
+
+export class WorkerPool {
+  private readonly _idle: PooledWorker[] = [];
+  private _spawned = 0;
+  private _refilling = false;
+  private _disposed = false;
+
+  constructor(private readonly _factory: WorkerFactory, private _size: number) {}
+
+  get size(): number {
+    return this._size;
+  }
+
+  /** Workers started and waiting for a container. */
+  get idleCount(): number {
+    return this._idle.length;
+  }
+
+  /** Starts workers until `size` are idle. */
+  async fill(): Promise<void> {
+    while (this._idle.length < this._size && !this._disposed) this._idle.push(this._spawn());
+    await Promise.all(this._idle.map((worker) => worker.ready));
+  }
+
+  /** A worker for a new container: a warm one when there is one, else a new one. */
+  acquire(): PooledWorker {
+    if (this._disposed) throw new Error('the worker pool is disposed');
+    const worker = this._idle.shift() ?? this._spawn();
+    this._scheduleRefill();
+    return worker;
+  }
+
+  resize(size: number): void {
+    this._size = Math.max(0, Math.floor(size));
+    while (this._idle.length > this._size) void this._idle.pop()!.handle.terminate();
+    this._scheduleRefill();
+  }
+
+  async dispose(): Promise<void> {
+    this._disposed = true;
+    await Promise.all(this._idle.splice(0).map((worker) => worker.handle.terminate()));
+  }
+
+  private _spawn(): PooledWorker {
+    const handle = this._factory.spawn(`flotilla-container-${++this._spawned}`);
+    const ready = new Promise<void>((resolve, reject) => {
+      handle.onMessage((data) => {
+        const message = data as { flotilla?: unknown; type?: unknown };
+        if (message?.flotilla === PROTOCOL_VERSION && message.type === 'ready') resolve();
+      });
+      handle.onCrash((reason) => reject(new Error(`container worker failed to start: ${reason}`)));
+    });
+    ready.catch(() => {}); // observed by whoever acquires it
+    return { handle, ready };
+  }
+
+  /** Refills one worker at a time after the current task, so refills never delay a start. */
+  private _scheduleRefill(): void {
+    if (this._refilling || this._disposed) return;
+    this._refilling = true;
+    setTimeout(async () => {
+      try {
+        while (this._idle.length < this._size && !this._disposed) {
+          const worker = this._spawn();
+          this._idle.push(worker);
+          const started = await worker.ready.then(() => true, () => false);
+          if (!started) {
+            // Do not retry in a loop: the next acquire() schedules another attempt.
+            const index = this._idle.indexOf(worker);
+            if (index >= 0) this._idle.splice(index, 1);
+            break;
+          }
+        }
+      } finally {
+        this._refilling = false;
+      }
+    }, 0);
+  }
+}

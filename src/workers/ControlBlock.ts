@@ -1,0 +1,66 @@
+// The shared memory between the supervisor and one container worker. The
+// guest runs synchronously on the worker's thread, so the worker cannot
+// receive messages while it runs: everything the supervisor must tell a
+// running process travels here instead. The worker blocks in Atomics.wait
+// on the wake counter and the supervisor bumps it (Atomics.notify) after
+// every change: stdin data, stdin closed, a signal.
+
+import { ByteRing } from './ByteRing';
+
+const SIGNAL = 0; // pending signal number, 0 for none (SIGKILL wins over others)
+const WAKE = 1; // bumped on every event the worker may be waiting for
+const STDIN_WANTED = 2; // 1 while the supervisor holds stdin bytes that did not fit
+const WORDS = 4;
+const STDIN_OFFSET = WORDS * 4;
+
+export const DEFAULT_STDIN_CAPACITY = 64 * 1024;
+
+export class ControlBlock {
+  readonly buffer: SharedArrayBuffer;
+  readonly stdin: ByteRing;
+  private readonly _words: Int32Array;
+
+  constructor(buffer?: SharedArrayBuffer, stdinCapacity = DEFAULT_STDIN_CAPACITY) {
+    this.buffer = buffer ?? new SharedArrayBuffer(STDIN_OFFSET + ByteRing.byteLength(stdinCapacity));
+    const capacity = this.buffer.byteLength - STDIN_OFFSET - ByteRing.byteLength(0);
+    this._words = new Int32Array(this.buffer, 0, WORDS);
+    this.stdin = new ByteRing(this.buffer, STDIN_OFFSET, capacity);
+  }
+
+  /** Records a signal for the process and wakes it. SIGKILL (9) is never overwritten. */
+  raise(signal: number): void {
+    if (Atomics.load(this._words, SIGNAL) !== 9) Atomics.store(this._words, SIGNAL, signal);
+    this.wake();
+  }
+
+  pendingSignal(): number {
+    return Atomics.load(this._words, SIGNAL);
+  }
+
+  clearSignal(): void {
+    Atomics.store(this._words, SIGNAL, 0);
+  }
+
+  wake(): void {
+    Atomics.add(this._words, WAKE, 1);
+    Atomics.notify(this._words, WAKE);
+  }
+
+  /** The current wake count: pass it to `waitForWake` to sleep until it changes. */
+  wakeCount(): number {
+    return Atomics.load(this._words, WAKE);
+  }
+
+  /** Blocks the calling thread (a worker) until woken or `timeoutMs` passes. */
+  waitForWake(seen: number, timeoutMs: number): void {
+    Atomics.wait(this._words, WAKE, seen, Number.isFinite(timeoutMs) ? Math.max(0, timeoutMs) : undefined);
+  }
+
+  set stdinWanted(value: boolean) {
+    Atomics.store(this._words, STDIN_WANTED, value ? 1 : 0);
+  }
+
+  get stdinWanted(): boolean {
+    return Atomics.load(this._words, STDIN_WANTED) === 1;
+  }
+}

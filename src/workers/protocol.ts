@@ -1,0 +1,73 @@
+// Messages between the supervisor (src/kernel) and a container worker.
+// Requests go through comlink (ContainerWorkerApi); the hot path, the
+// process's output and its exit, is posted directly on the same port so
+// that output always arrives before the exit that follows it.
+
+import type { FsLimits, LayerEntry } from '../fs/types';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Everything a fresh worker needs to become one container. */
+export interface AttachSpec {
+  readonly version: typeof PROTOCOL_VERSION;
+  readonly containerId: string;
+  /** The ControlBlock's memory (signals, wake-ups, stdin ring). */
+  readonly control: SharedArrayBuffer;
+  /** Read-only image layers, bottom first; file data are views into shared memory. */
+  readonly layers: ReadonlyArray<{ readonly digest: string; readonly entries: readonly LayerEntry[] }>;
+  /** Files written into the writable layer before the first start. */
+  readonly files: ReadonlyArray<{ readonly path: string; readonly data: Uint8Array; readonly mode?: number }>;
+  readonly limits?: FsLimits;
+}
+
+/** One run of a program inside the attached container. */
+export interface ProcessSpec {
+  readonly runId: number;
+  readonly module: WebAssembly.Module;
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  /** Guest directories granted as preopens, in fd order from 3 ('/' first). */
+  readonly preopens: readonly string[];
+  readonly tty: boolean;
+  /** The linear-memory cap in 64 KiB pages, when the runtime set one (out-of-memory detection). */
+  readonly memoryLimitPages?: number;
+}
+
+/** How a process ended, as seen inside the worker. */
+export type ProcessExit =
+  | { readonly kind: 'exit'; readonly code: number }
+  | { readonly kind: 'signal'; readonly signal: number }
+  | { readonly kind: 'trap'; readonly message: string; readonly stack?: string; readonly outOfMemory: boolean }
+  | { readonly kind: 'error'; readonly message: string };
+
+export type WorkerMessage =
+  | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'ready'; readonly runId: 0 }
+  | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'output'; readonly runId: number; readonly fd: 1 | 2; readonly data: Uint8Array }
+  | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'stdin-space'; readonly runId: number }
+  | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'exit'; readonly runId: number; readonly exit: ProcessExit };
+
+/** A file in a directory tree exported from a container (CLI --dir write-back). */
+export interface ExportedFile {
+  readonly path: string;
+  readonly kind: 'file' | 'directory' | 'symlink';
+  readonly data?: Uint8Array;
+  readonly target?: string;
+}
+
+/** The worker's RPC surface, exposed with comlink. */
+export interface ContainerWorkerApi {
+  attach(spec: AttachSpec): void;
+  /** Starts a process; its output and exit arrive as WorkerMessages. Resolves when it has ended. */
+  run(spec: ProcessSpec): void;
+  readFile(path: string): Uint8Array;
+  writeFile(path: string, data: Uint8Array): void;
+  listDir(path: string): string[];
+  exportTree(path: string): ExportedFile[];
+}
+
+/** Checks the shape of a message from a worker before the supervisor trusts it. */
+export function isWorkerMessage(data: unknown): data is WorkerMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const message = data as { flotilla?: unknown; type?: unknown; runId?: unknown };
+  return message.flotilla === PROTOCOL_VERSION && typeof message.type === 'string' && typeof message.runId === 'number';
+}

@@ -1,0 +1,57 @@
+// The standard streams of a process in a container worker: stdin reads the
+// shared ring the supervisor fills, stdout/stderr post their bytes to the
+// supervisor at once (the first byte of output is what start latency is
+// measured by).
+
+import type { InputStream, OutputStream } from '../wasi/host';
+import type { ControlBlock } from './ControlBlock';
+import { PROTOCOL_VERSION } from './protocol';
+import type { PostMessage } from './ContainerRuntime';
+
+export class ProcessStdin implements InputStream {
+  constructor(
+    private readonly _control: ControlBlock,
+    readonly isTerminal: boolean,
+    private readonly _askForMore: () => void,
+  ) {}
+
+  read(dst: Uint8Array): number {
+    const ring = this._control.stdin;
+    for (;;) {
+      const seen = this._control.wakeCount();
+      const count = ring.read(dst);
+      if (count > 0) {
+        if (this._control.stdinWanted) this._askForMore();
+        return count;
+      }
+      if (ring.closed) return 0;
+      if (this._control.pendingSignal() !== 0) return 0; // the next syscall's signal check ends the process
+      if (this._control.stdinWanted) this._askForMore(); // the supervisor holds bytes that did not fit
+      this._control.waitForWake(seen, Infinity);
+    }
+  }
+
+  readable(): boolean {
+    return this._control.stdin.available() > 0 || this._control.stdin.closed;
+  }
+
+  available(): number {
+    return this._control.stdin.available();
+  }
+}
+
+export class MessageOutput implements OutputStream {
+  constructor(
+    private readonly _post: PostMessage,
+    private readonly _runId: number,
+    private readonly _fd: 1 | 2,
+    readonly isTerminal: boolean,
+  ) {}
+
+  write(bytes: Uint8Array): number {
+    if (bytes.length === 0) return 0;
+    const data = bytes.slice();
+    this._post({ flotilla: PROTOCOL_VERSION, type: 'output', runId: this._runId, fd: this._fd, data }, [data.buffer]);
+    return bytes.length;
+  }
+}
