@@ -55,6 +55,8 @@ export interface ContainerOptions {
   /** Files to place in the container before it starts: path -> contents. */
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Extra directories granted to the program as WASI preopens (created when missing), after '/'. */
+  readonly preopens?: readonly string[];
 }
 
 export interface ContainerInfo {
@@ -128,10 +130,22 @@ export interface Container {
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   listDir(path: string): Promise<string[]>;
+  /** Every file, directory and symlink under `path`, paths relative to it (docker cp out). */
+  readTree(path: string): Promise<TreeEntry[]>;
+}
+
+export interface TreeEntry {
+  /** Relative to the exported directory, starting with '/'. */
+  readonly path: string;
+  readonly kind: 'file' | 'directory' | 'symlink';
+  readonly data?: Uint8Array;
+  readonly target?: string;
 }
 
 export interface FlotillaRuntime {
   images(): Promise<ImageInfo[]>;
+  /** Makes an image named `name` of one WASI program (like `docker import`). */
+  importProgram(name: string, wasm: Uint8Array): Promise<ImageInfo>;
   create(image: string, options?: ContainerOptions): Promise<Container>;
   /** create + start. */
   run(image: string, options?: ContainerOptions): Promise<Container>;

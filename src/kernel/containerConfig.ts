@@ -21,7 +21,7 @@ export function resolveConfig(image: RunnableImage, options: ContainerOptions): 
     command,
     env: mergeEnv(image.env, options.env, workdir),
     workdir,
-    preopens: ['/'],
+    preopens: ['/', ...checkPreopens(options.preopens ?? [])],
     tty: options.tty ?? false,
     openStdin: options.openStdin ?? options.tty ?? false,
     initialStdin: typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin,
@@ -44,6 +44,13 @@ function mergeEnv(imageEnv: readonly string[], extra: ContainerOptions['env'], w
   if (Array.isArray(extra)) for (const entry of extra as readonly string[]) put(checkString('env', entry), 'env');
   else if (extra) for (const [key, value] of Object.entries(extra)) put(`${key}=${checkString('env', value)}`, 'env');
   return [...env.values()];
+}
+
+function checkPreopens(paths: readonly unknown[]): string[] {
+  return checkStrings('preopens', paths).map((path) => {
+    if (!path.startsWith('/')) throw new InvalidOptionsError('preopens', `"${path}" must be an absolute path`);
+    return path.replace(/\/+$/, '') || '/';
+  }).filter((path) => path !== '/');
 }
 
 function checkStrings(option: string, values: readonly unknown[]): string[] {

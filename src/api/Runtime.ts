@@ -1,0 +1,151 @@
+// The library entry point: `const rt = await Runtime.create()`. Wires the
+// image store, the module cache, the worker pool and the supervisor in one
+// readable place, the same way in the browser and in Node.
+
+import { assertImports, compileWasm, ImageStore, HttpImageSource, moduleKind, InvalidWasmError, sha256Hex, type ImageSource } from '../images';
+import type { ContainerRecord } from '../kernel/ContainerRecord';
+import type { RunnableImage } from '../kernel/ImageCatalog';
+import { ModuleCache } from '../kernel/ModuleCache';
+import { Supervisor } from '../kernel/Supervisor';
+import type { WorkerFactory } from '../kernel/WorkerHandle';
+import { WorkerPool } from '../kernel/WorkerPool';
+import { WASI_PREVIEW1_FUNCTIONS } from '../wasi';
+import { ContainerHandle } from './ContainerHandle';
+import { StoreCatalog } from './StoreCatalog';
+import type { Container, ContainerInfo, ContainerOptions, FlotillaRuntime, ImageInfo, RuntimeEvent, Subscribe } from './types';
+
+export interface RuntimeOptions {
+  /** Where images come from. Default: `<page>/images/` in the browser, build/images in Node. */
+  readonly images?: ImageSource;
+  /** Warm workers kept ready for new containers (default 4). */
+  readonly poolSize?: number;
+  /** How long a SIGKILL may take to reach a guest before its worker is terminated (ms, default 100). */
+  readonly killGraceMs?: number;
+  /** Bytes of output kept per container (default 1 MiB). */
+  readonly logCapacity?: number;
+  /** Creates container workers. Default: Web Workers in the browser, worker_threads in Node. */
+  readonly workers?: WorkerFactory;
+}
+
+const SUPPORTED_IMPORTS: ReadonlySet<string> = new Set(WASI_PREVIEW1_FUNCTIONS.map((name) => `wasi_snapshot_preview1.${name}`));
+
+export class Runtime implements FlotillaRuntime {
+  readonly onEvent: Subscribe<RuntimeEvent>;
+  private readonly _handles = new Map<string, ContainerHandle>();
+
+  private constructor(
+    private readonly _supervisor: Supervisor,
+    private readonly _catalog: StoreCatalog,
+    private readonly _pool: WorkerPool,
+  ) {
+    this.onEvent = _supervisor.onEvent;
+    _supervisor.onEvent((event) => { if (event.type === 'removed') this._handles.delete(event.id); });
+  }
+
+  static async create(options: RuntimeOptions = {}): Promise<Runtime> {
+    const platform = await defaultPlatform(options);
+    const catalog = new StoreCatalog(new ImageStore(platform.images));
+    const pool = new WorkerPool(platform.workers, options.poolSize ?? 4);
+    const modules = new ModuleCache(prepareModule);
+    const supervisor = new Supervisor({ catalog, pool, modules, killGraceMs: options.killGraceMs, logCapacity: options.logCapacity });
+    await pool.fill();
+    return new Runtime(supervisor, catalog, pool);
+  }
+
+  /** Warm workers waiting for containers. */
+  get idleWorkers(): number {
+    return this._pool.idleCount;
+  }
+
+  async images(): Promise<ImageInfo[]> {
+    return (await this._catalog.list()).map((image) => image.info);
+  }
+
+  /**
+   * Makes an image of one WASI program (like `docker import`): the module
+   * becomes /bin/<name> and its entrypoint. Rejects invalid wasm and
+   * programs that import what the runtime does not provide.
+   */
+  async importProgram(name: string, wasm: Uint8Array): Promise<ImageInfo> {
+    await prepareModule(wasm); // reject a bad program now, with the compiler's message
+    const digest = `sha256:${await sha256Hex(wasm)}`;
+    const path = `/bin/${name}`;
+    const now = 0n;
+    const image: RunnableImage = {
+      name,
+      id: digest,
+      entrypoint: [path],
+      cmd: [],
+      env: [],
+      workdir: '/',
+      layers: [{
+        digest,
+        entries: [
+          { path: '/bin', kind: 'directory', mode: 0o755, mtimeNs: now },
+          { path, kind: 'file', mode: 0o755, mtimeNs: now, data: wasm },
+          { path: '/tmp', kind: 'directory', mode: 0o1777, mtimeNs: now },
+        ],
+      }],
+      info: { name, id: digest, entrypoint: [path], cmd: [], env: [], workdir: '/', exposedPorts: [], labels: {}, size: wasm.length, files: [path] },
+    };
+    this._catalog.add(image);
+    return image.info;
+  }
+
+  async create(image: string, options?: ContainerOptions): Promise<Container> {
+    return this._handle(await this._supervisor.create(image, options));
+  }
+
+  async run(image: string, options?: ContainerOptions): Promise<Container> {
+    const container = await this.create(image, options);
+    await container.start();
+    return container;
+  }
+
+  get(idOrName: string): Container {
+    return this._handle(this._supervisor.get(idOrName));
+  }
+
+  list(options?: { all?: boolean }): ContainerInfo[] {
+    const all = this._supervisor.list().map((record) => record.info());
+    return options?.all ? all : all.filter((info) => info.state === 'running');
+  }
+
+  dispose(): Promise<void> {
+    return this._supervisor.dispose();
+  }
+
+  private _handle(record: ContainerRecord): ContainerHandle {
+    let handle = this._handles.get(record.id);
+    if (!handle) this._handles.set(record.id, handle = new ContainerHandle(this._supervisor, record));
+    return handle;
+  }
+}
+
+/** Compiles a program and checks it can run here: a WASI command whose imports we provide. */
+async function prepareModule(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  const module = await compileWasm(bytes, 'program');
+  assertImports(module, SUPPORTED_IMPORTS, 'program');
+  if (moduleKind(module) !== 'command') throw new InvalidWasmError('it exports no _start function (a WASI reactor, not a command)', 'program');
+  return module;
+}
+
+async function defaultPlatform(options: RuntimeOptions): Promise<{ images: ImageSource; workers: WorkerFactory }> {
+  if (isNode()) {
+    // Kept out of browser bundles: these modules import node:* built-ins.
+    const nodePlatform = await import('./nodePlatform');
+    return {
+      images: options.images ?? nodePlatform.defaultImageSource(),
+      workers: options.workers ?? nodePlatform.defaultWorkerFactory(),
+    };
+  }
+  const { BrowserWorkerFactory } = await import('../kernel/BrowserWorkerFactory');
+  return {
+    images: options.images ?? new HttpImageSource(new URL('images/', globalThis.location?.href ?? 'http://localhost/')),
+    workers: options.workers ?? new BrowserWorkerFactory(),
+  };
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
+}
