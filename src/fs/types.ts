@@ -100,7 +100,12 @@ export interface FsLimits {
   readonly maxInodes?: number;
   /** The error a write past a limit raises: ENOSPC (default) or EDQUOT. */
   readonly limitError?: 'ENOSPC' | 'EDQUOT';
+  /** Largest size of one file; growing past it raises EFBIG. Default DEFAULT_MAX_FILE_SIZE (4 GiB). */
+  readonly maxFileSize?: number;
 }
+
+/** 4 GiB: the default largest file (JS engines cap one ArrayBuffer near this anyway). */
+export const DEFAULT_MAX_FILE_SIZE = 2 ** 32;
 
 export interface FsUsage {
   readonly bytes: number;
@@ -120,4 +125,41 @@ export interface LayerEntry {
   readonly target?: string;
   /** Hard link: path of an earlier entry this one is another name for. */
   readonly linkTo?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Read-only layers (added by src/fs): what ContainerFs stacks under its
+// writable layer. Plain immutable data, so one layer object can be shared by
+// every container of an image in a thread; containers keep their own vnodes.
+
+interface LayerNodeBase {
+  /** Inode number within the layer (ContainerFs combines it with the layer's position). */
+  readonly ino: number;
+  readonly mode: number;
+  readonly mtimeNs: bigint;
+  /** Names of this node in its layer (directories: 2 + subdirectories). */
+  readonly nlink: number;
+}
+
+export interface LayerFileNode extends LayerNodeBase {
+  readonly kind: 'file';
+  /** Never copied: a view into the image's (shared) buffer. */
+  readonly data: Uint8Array;
+}
+
+export interface LayerSymlinkNode extends LayerNodeBase {
+  readonly kind: 'symlink';
+  readonly target: string;
+}
+
+export interface LayerDirectoryNode extends LayerNodeBase {
+  readonly kind: 'directory';
+  readonly children: ReadonlyMap<string, LayerNode>;
+}
+
+export type LayerNode = LayerFileNode | LayerSymlinkNode | LayerDirectoryNode;
+
+/** An immutable file tree: what ContainerFs stacks (ImageLayer.fromEntries in src/fs/ImageLayer builds one). */
+export interface ReadonlyLayer {
+  readonly root: LayerDirectoryNode;
 }

@@ -1,0 +1,58 @@
+// Accounting of the writable layer against FsLimits.
+//
+// Only the writable layer counts: nodes created in it, lower nodes copied up
+// into it, and the logical size of file contents it holds (lower data that
+// has not been copied up is free). Callers check before they mutate, so a
+// failed operation leaves nothing half done.
+
+import { DEFAULT_MAX_FILE_SIZE, FsError, type FsLimits, type FsUsage } from './types';
+
+export class UsageMeter {
+  bytes = 0;
+  inodes = 0;
+  readonly maxFileSize: number;
+
+  constructor(private readonly limits: FsLimits = {}) {
+    this.maxFileSize = limits.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  }
+
+  snapshot(): FsUsage {
+    return { bytes: this.bytes, inodes: this.inodes };
+  }
+
+  /** Throws unless `extraBytes` more bytes and `extraInodes` more nodes fit. */
+  check(extraBytes: number, extraInodes: number): void {
+    const { maxBytes, maxInodes } = this.limits;
+    if (extraBytes > 0 && maxBytes !== undefined && this.bytes + extraBytes > maxBytes) {
+      throw this.error(`writable layer would hold ${this.bytes + extraBytes} bytes (limit ${maxBytes})`);
+    }
+    if (extraInodes > 0 && maxInodes !== undefined && this.inodes + extraInodes > maxInodes) {
+      throw this.error(`writable layer would hold ${this.inodes + extraInodes} nodes (limit ${maxInodes})`);
+    }
+  }
+
+  /** Throws EFBIG past the largest file size. */
+  checkFileSize(size: number): void {
+    if (size > this.maxFileSize) {
+      throw new FsError('EFBIG', `file size ${size} exceeds the maximum ${this.maxFileSize}`);
+    }
+  }
+
+  addBytes(delta: number): void {
+    this.bytes += delta;
+  }
+
+  /** `force` skips the limit: removals must succeed even when the quota is full. */
+  addInode(force = false): void {
+    if (!force) this.check(0, 1);
+    this.inodes++;
+  }
+
+  releaseInode(): void {
+    this.inodes--;
+  }
+
+  private error(message: string): FsError {
+    return new FsError(this.limits.limitError ?? 'ENOSPC', message);
+  }
+}
