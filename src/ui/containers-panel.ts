@@ -1,0 +1,110 @@
+import type { ContainerInfo, FlotillaRuntime } from '../api/types';
+import { formatArgs } from './args';
+import { h } from './dom';
+import { describeExit, errorMessage } from './format';
+
+/** Every container of the runtime with its state; show, stop or remove one. */
+export class ContainersPanel {
+  readonly el: HTMLElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly empty: HTMLElement;
+  private readonly count: HTMLElement;
+  private scheduled = false;
+
+  constructor(
+    private readonly rt: FlotillaRuntime,
+    private readonly onShow: (id: string) => void,
+  ) {
+    this.body = h('tbody', { id: 'containers-body' });
+    this.empty = h('p', { className: 'empty' }, 'No containers yet.');
+    this.count = h('span', { className: 'count', id: 'containers-count' }, '0');
+    const removeExited = h('button', { type: 'button', id: 'remove-exited', onclick: () => void this.removeExited() }, 'Remove exited');
+    this.el = h(
+      'section',
+      { className: 'panel containers', 'aria-labelledby': 'containers-heading' },
+      h('div', { className: 'panel-head' }, h('h2', { id: 'containers-heading' }, 'Containers', this.count), removeExited),
+      h(
+        'div',
+        { className: 'table-wrap' },
+        h(
+          'table',
+          { id: 'containers', 'aria-labelledby': 'containers-heading' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Name'),
+              h('th', { scope: 'col' }, 'Image'),
+              h('th', { scope: 'col' }, 'Command'),
+              h('th', { scope: 'col' }, 'State'),
+              h('th', { scope: 'col' }, 'Exit'),
+              h('th', { scope: 'col' }, h('span', { className: 'visually-hidden' }, 'Actions')),
+            ),
+          ),
+          this.body,
+        ),
+      ),
+      this.empty,
+    );
+    rt.onEvent((event) => {
+      if (event.type !== 'log') this.schedule();
+    });
+    this.render();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    requestAnimationFrame(() => {
+      this.scheduled = false;
+      this.render();
+    });
+  }
+
+  render(): void {
+    const list = [...this.rt.list({ all: true })].sort((a, b) => b.createdAt - a.createdAt);
+    this.body.replaceChildren(...list.map((info) => this.row(info)));
+    this.count.textContent = String(list.length);
+    this.empty.hidden = list.length > 0;
+  }
+
+  private row(info: ContainerInfo): HTMLTableRowElement {
+    const running = info.state === 'running' || info.state === 'created';
+    const exit = info.exit;
+    return h(
+      'tr',
+      { 'data-id': info.id, 'data-name': info.name, 'data-state': info.state },
+      h('th', { scope: 'row' }, h('button', { type: 'button', className: 'link', title: `Show output of ${info.name}`, onclick: () => this.onShow(info.id) }, info.name)),
+      h('td', {}, info.image),
+      h('td', { className: 'command' }, formatArgs(info.command)),
+      h('td', {}, h('span', { className: `state state-${info.state}` }, info.state)),
+      h('td', { title: exit ? describeExit(exit) : '', className: exit && exit.exitCode !== 0 ? 'exit-bad' : 'exit' }, exit ? `${exit.exitCode} ${exit.reason === 'exited' ? '' : exit.reason}`.trim() : ''),
+      h(
+        'td',
+        { className: 'actions' },
+        running
+          ? h('button', { type: 'button', 'aria-label': `Stop ${info.name}`, onclick: () => void this.act(info.id, 'stop') }, 'Stop')
+          : h('button', { type: 'button', 'aria-label': `Remove ${info.name}`, onclick: () => void this.act(info.id, 'remove') }, 'Remove'),
+      ),
+    );
+  }
+
+  private async act(id: string, action: 'stop' | 'remove'): Promise<void> {
+    try {
+      const container = this.rt.get(id);
+      if (action === 'stop') await container.stop({ timeoutMs: 2000 });
+      else await container.remove({ force: true });
+    } catch (error) {
+      console.error(`${action} ${id}: ${errorMessage(error)}`);
+    }
+    this.schedule();
+  }
+
+  private async removeExited(): Promise<void> {
+    const ended = this.rt.list({ all: true }).filter((c) => c.state === 'exited' || c.state === 'dead');
+    await Promise.allSettled(ended.map((c) => this.rt.get(c.id).remove()));
+    this.schedule();
+  }
+}
