@@ -1,0 +1,87 @@
+// `npm run bench`: start latency and concurrent starts, in Node and in
+// Chromium, in the same run. Prints a markdown table and writes
+// bench/results/latest.{json,md} with the machine's description.
+// Not a test: nothing here passes or fails on timing.
+
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem, release, platform } from 'node:os';
+import { createServer } from 'node:net';
+import { Runtime } from '../src/api';
+import { launchChromium } from '../e2e/browser';
+import { runStartBench, type StartBenchResult } from './measure';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 60);
+const CONCURRENCY = [20, 100];
+const POOL = 120;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function benchNode(): Promise<StartBenchResult> {
+  const rt = await Runtime.create({ poolSize: POOL });
+  try {
+    return await runStartBench({ runs: RUNS, concurrency: CONCURRENCY }, rt);
+  } finally {
+    await rt.dispose();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function benchChromium(): Promise<{ result: StartBenchResult; version: string }> {
+  const port = await freePort();
+  const server = spawn(process.execPath, ['scripts/serve-e2e.mjs', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout!.on('data', (data: Buffer) => { if (data.toString().includes('server on')) resolve(); });
+      server.on('exit', (code) => reject(new Error(`the page server exited with ${code}`)));
+    });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${port}/?pool=${POOL}`);
+      await page.waitForFunction(() => (globalThis as { flotilla?: unknown }).flotilla !== undefined, undefined, { timeout: 60_000 });
+      const result = await page.evaluate(runStartBench, { runs: RUNS, concurrency: CONCURRENCY });
+      return { result, version: browser.version() };
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+function row(where: string, result: StartBenchResult): string {
+  const f = (ms: number) => ms.toFixed(2);
+  return `| ${where} | ${result.firstByteMs.length} | ${f(percentile(result.firstByteMs, 50))} | ${f(percentile(result.firstByteMs, 95))} | ${CONCURRENCY.map((n) => f(result.concurrentMs[String(n)]!)).join(' | ')} | ${result.poolSize} |`;
+}
+
+const node = await benchNode();
+const chromium = await benchChromium();
+const machine = {
+  cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  os: `${platform()} ${release()}`,
+  node: process.version,
+  chromium: chromium.version,
+  date: new Date().toISOString(),
+};
+const table = [
+  '| where | runs | run→first byte p50 (ms) | p95 (ms) | ' + CONCURRENCY.map((n) => `${n} concurrent hello (ms)`).join(' | ') + ' | warm pool |',
+  '|---|---|---|---|' + CONCURRENCY.map(() => '---|').join('') + '---|',
+  row('Node ' + process.version, node),
+  row('Chromium ' + chromium.version, chromium.result),
+].join('\n');
+const markdown = `# Start-up benchmark\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n${table}\n`;
+console.log(markdown);
+await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result }, null, 2));
+await writeFile('bench/results/latest.md', markdown);
