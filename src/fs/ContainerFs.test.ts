@@ -1,32 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerFs } from './ContainerFs';
-import { FsError, type FsDirectory, type FsErrorCode, type FsFile } from './types';
-
-const enc = (s: string) => new TextEncoder().encode(s);
-const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-
-/** A clock that ticks 1000 ns per reading, so time changes are observable and exact. */
-function fakeClock(start = 1_000_000n) {
-  let t = start;
-  return () => (t += 1000n);
-}
-
-function expectCode(fn: () => unknown, code: FsErrorCode) {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FsError);
-    expect((error as FsError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected ${code}, nothing thrown`);
-}
-
-function readAll(file: FsFile): string {
-  const buf = new Uint8Array(file.size());
-  expect(file.read(buf, 0)).toBe(buf.length);
-  return dec(buf);
-}
+import { dec, enc, expectCode, fakeClock, readAll } from './testing';
+import type { FsDirectory, FsFile } from './types';
 
 describe('ContainerFs without layers (writable layer)', () => {
   it('creates, writes and reads files', () => {
