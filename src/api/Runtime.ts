@@ -17,6 +17,8 @@ import type { Container, ContainerInfo, ContainerOptions, FlotillaRuntime, Image
 export interface RuntimeOptions {
   /** Where images come from. Default: `<page>/images/` in the browser, build/images in Node. */
   readonly images?: ImageSource;
+  /** Shorthand for `images: new HttpImageSource(url)`: where built images are served. */
+  readonly imageBaseUrl?: string | URL;
   /** Warm workers kept ready for new containers (default 4). */
   readonly poolSize?: number;
   /** How long a SIGKILL may take to reach a guest before its worker is terminated (ms, default 100). */
@@ -124,13 +126,15 @@ export class Runtime implements FlotillaRuntime {
 
 /** Compiles a program and checks it can run here: a WASI command whose imports we provide. */
 async function prepareModule(bytes: Uint8Array): Promise<WebAssembly.Module> {
-  const module = await compileWasm(bytes, 'program');
+  const module = await compileWasm(bytes as Uint8Array<ArrayBuffer>, 'program'); // compileWasm copies shared views itself
   assertImports(module, SUPPORTED_IMPORTS, 'program');
   if (moduleKind(module) !== 'command') throw new InvalidWasmError('it exports no _start function (a WASI reactor, not a command)', 'program');
   return module;
 }
 
 async function defaultPlatform(options: RuntimeOptions): Promise<{ images: ImageSource; workers: WorkerFactory }> {
+  const base = options.imageBaseUrl ?? globalThis.location?.href;
+  if (options.imageBaseUrl !== undefined && !options.images) options = { ...options, images: new HttpImageSource(new URL(options.imageBaseUrl, base)) };
   if (isNode()) {
     // Kept out of browser bundles: these modules import node:* built-ins.
     const nodePlatform = await import('./nodePlatform');
@@ -141,7 +145,7 @@ async function defaultPlatform(options: RuntimeOptions): Promise<{ images: Image
   }
   const { BrowserWorkerFactory } = await import('../kernel/BrowserWorkerFactory');
   return {
-    images: options.images ?? new HttpImageSource(new URL('images/', globalThis.location?.href ?? 'http://localhost/')),
+    images: options.images ?? new HttpImageSource(new URL('images/', base ?? 'http://localhost/')),
     workers: options.workers ?? new BrowserWorkerFactory(),
   };
 }

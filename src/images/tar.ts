@@ -147,7 +147,12 @@ export function writeTar(entries: Iterable<TarEntry>): Uint8Array {
 function readString(block: Uint8Array, offset: number, length: number): string {
   const field = block.subarray(offset, offset + length);
   const end = field.indexOf(0);
-  return decoder.decode(end === -1 ? field : field.subarray(0, end));
+  return decodeText(end === -1 ? field : field.subarray(0, end));
+}
+
+/** TextDecoder rejects views of shared memory (layers live in a SharedArrayBuffer in browsers): decode a copy. */
+function decodeText(bytes: Uint8Array): string {
+  return decoder.decode(bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice());
 }
 
 function readNumber(block: Uint8Array, offset: number, length: number, what: string, at: number): number {
@@ -169,9 +174,9 @@ function parsePax(data: Uint8Array, at: number): Map<string, string> {
   let offset = 0;
   while (offset < data.length) {
     const space = data.indexOf(0x20, offset);
-    const length = space === -1 ? NaN : parseInt(decoder.decode(data.subarray(offset, space)), 10);
+    const length = space === -1 ? NaN : parseInt(decodeText(data.subarray(offset, space)), 10);
     if (!(length > 0) || offset + length > data.length) throw new BadLayerError(`bad pax header at offset ${at}`);
-    const record = decoder.decode(data.subarray(space + 1, offset + length - 1));
+    const record = decodeText(data.subarray(space + 1, offset + length - 1));
     const eq = record.indexOf('=');
     if (eq === -1) throw new BadLayerError(`bad pax record "${record}" at offset ${at}`);
     records.set(record.slice(0, eq), record.slice(eq + 1));

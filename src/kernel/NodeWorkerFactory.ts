@@ -6,7 +6,8 @@ import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { WorkerFactory, WorkerHandle } from './WorkerHandle';
 
-const DEFAULT_BUNDLE = new URL('../../build/workers/container.node-worker.mjs', import.meta.url);
+// Joined at run time so browser bundlers do not copy the Node bundle as an asset.
+const DEFAULT_BUNDLE = new URL(['..', '..', 'build', 'workers', 'container.node-worker.mjs'].join('/'), import.meta.url);
 
 export class NodeWorkerFactory implements WorkerFactory {
   constructor(private readonly _bundle: URL = DEFAULT_BUNDLE) {
