@@ -176,6 +176,7 @@ describe('ContainerFs without layers (writable layer)', () => {
     expect(l.stat().kind).toBe('symlink');
     fs.root.link('l2', l);
     expect(l.stat().nlink).toBe(2n);
+    expectCode(() => fs.root.createSymlink('empty', ''), 'ENOENT');
   });
 
   it('lists entries in a stable order', () => {

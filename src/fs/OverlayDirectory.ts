@@ -65,8 +65,25 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
 
   linkCount(): number {
     if (this.isRemoved) return 0;
-    this.subdirCount ??= this.entries().filter(([, node]) => node.kind === 'directory').length;
+    this.subdirCount ??= this.countSubdirs();
     return 2 + this.subdirCount;
+  }
+
+  /** Like counting directories in entries(), without creating vnodes for every lower child. */
+  private countSubdirs(): number {
+    let count = 0;
+    const seen = this.lowers.length > 1 ? new Set<string>() : undefined;
+    for (const { node } of this.lowers) {
+      for (const [name, child] of node.children) {
+        if (seen) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+        }
+        if (child.kind === 'directory' && !this.whiteouts?.has(name) && !this.upper?.has(name)) count++;
+      }
+    }
+    if (this.upper) for (const node of this.upper.values()) if (node.kind === 'directory') count++;
+    return count;
   }
 
   protected statSize(): number {
@@ -148,6 +165,8 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
   }
 
   createSymlink(name: string, target: string): FsSymlink {
+    // Like Linux's symlinkat: an empty target names nothing.
+    if (target === '') throw new FsError('ENOENT', 'empty symlink target');
     this.prepareCreate(name);
     const link = new OverlaySymlink(this.ctx, this.ctx.allocIno(), undefined, target);
     this.insert(name, link);
