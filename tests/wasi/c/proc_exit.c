@@ -1,0 +1,5 @@
+#include "check.h"
+int main(void) {
+  printf("before exit\n");
+  exit(42);
+}
