@@ -138,6 +138,9 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
+  // Crawl the container worker too: a dependency first met when a worker
+  // starts would make the dev server re-optimize and reload the page.
+  optimizeDeps: { entries: ['*.html', 'workers/*.worker.ts'] },
   build: {
     target: 'es2022',
     rolldownOptions: { input: pages() },

@@ -8,7 +8,7 @@ test(`${COUNT} fileio containers at once, each with its own filesystem`, async (
     const rt = window.flotilla!;
     const path = '/shared.txt';
     const text = (i: number) => `written by container ${i}`;
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes.slice()); // never a shared view
 
     // 1. Every container writes its own text to the same path, all at once.
     const writers = await Promise.all(

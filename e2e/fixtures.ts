@@ -33,6 +33,11 @@ export const test = base.extend<{ playground: Playground; pageErrors: string[] }
   pageErrors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.stack ?? error.message}`));
+    // A reload mid-test (e.g. the dev server re-optimizing deps) loses the runtime.
+    let loads = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame() && ++loads > 1) errors.push(`the page navigated again, to ${frame.url()}`);
+    });
     // Console errors are kept for the report but do not fail a test: a
     // trapping program may legitimately make the runtime log one.
     const consoleErrors: string[] = [];

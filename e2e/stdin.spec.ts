@@ -59,8 +59,10 @@ test('interactive through window.flotilla: stdin.write and stdin.close', async (
   });
   expect(result.stateBetween).toBe('running');
   expect(result.exitCode).toBe(0);
-  const said = result.stdout.split('\n').filter((line) => line.startsWith('you said: '));
-  expect(said).toEqual(['you said: first', 'you said: second', 'you said: third']);
+  // "> " prompts, then "you said: LINE (line N)" per line, "bye: …" at EOF.
+  const said = [...result.stdout.matchAll(/you said: (.*) \(line (\d+)\)/g)].map((m) => `${m[2]}:${m[1]}`);
+  expect(said).toEqual(['1:first', '2:second', '3:third']);
+  expect(result.stdout).toContain('bye: 3 lines');
   expect(result.once.exitCode).toBe(0);
   expect(result.once.stdout).toContain('you said: from options');
 });

@@ -42,7 +42,9 @@ export class OutputView {
     this.el.dataset.containerId = container.id;
     const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
     const append = (chunk: LogChunk) => {
-      const text = decoders[chunk.stream].decode(chunk.data, { stream: true });
+      // TextDecoder refuses views of shared memory: copy those.
+      const bytes = chunk.data.buffer instanceof ArrayBuffer ? chunk.data : chunk.data.slice();
+      const text = decoders[chunk.stream].decode(bytes, { stream: true });
       if (text) this.append(chunk.stream, text);
     };
     for (const chunk of container.logs()) append(chunk);
@@ -59,6 +61,16 @@ export class OutputView {
         if (generation === this.generation) this.showError(errorMessage(error));
       },
     );
+  }
+
+  /** Between Run and the container's creation. */
+  starting(label: string): void {
+    this.detach?.();
+    this.detach = undefined;
+    this.generation++;
+    this.clear();
+    this.title.textContent = label;
+    this.setStatus('starting', 'Starting…');
   }
 
   clear(): void {

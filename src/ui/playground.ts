@@ -37,6 +37,15 @@ async function boot(): Promise<FlotillaRuntime> {
     imageBaseUrl: new URL('images/', document.baseURI).href,
     ...(poolSize === undefined ? {} : { poolSize }),
   });
+  // Not in the FlotillaRuntime contract; shown when the runtime has it.
+  const showPool = () => {
+    const idle: unknown = (rt as { idleWorkers?: unknown }).idleWorkers;
+    status.setPool(poolSize, typeof idle === 'number' ? idle : undefined);
+  };
+  showPool();
+  rt.onEvent((event) => {
+    if (event.type !== 'log') showPool();
+  });
   const images = await rt.images();
   status.setImages(images.length);
 

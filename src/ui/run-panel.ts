@@ -115,6 +115,7 @@ export class RunPanel {
     const image = this.image.value;
     const openStdin = this.openStdin.checked;
     this.runButton.disabled = true;
+    this.output.starting(image);
     try {
       // create, subscribe, then start: no output is missed.
       const container = await this.rt.create(image, { ...(args.length > 0 ? { args } : {}), openStdin });

@@ -39,8 +39,10 @@ export class StatusPanel {
     if (state === 'failed') this.runtime.setAttribute('role', 'alert');
   }
 
-  setPool(size: number | undefined): void {
-    this.pool.textContent = size === undefined ? 'default' : String(size);
+  /** `size` as configured (undefined: the runtime's default); `idle`: warm workers now, when known. */
+  setPool(size: number | undefined, idle?: number): void {
+    const configured = size === undefined ? 'default size' : `size ${size}`;
+    this.pool.textContent = idle === undefined ? configured : `${idle} idle (${configured})`;
   }
 
   setImages(count: number): void {
