@@ -80,7 +80,7 @@ export class ContainerHandle implements Container {
   }
 
   readTree(path: string): Promise<TreeEntry[]> {
-    return this._supervisor.exportTree(this.id, path);
+    return this._supervisor.readTree(this.id, path);
   }
 }
 

@@ -94,6 +94,21 @@ describe('Runtime', () => {
     expect(await c.listDir('/data')).toEqual(expect.arrayContaining(['in.txt', 'second.txt']));
   });
 
+  it('reads and writes files of a running container whose program is blocked on stdin', async () => {
+    const c = await rt.run('interactive', { openStdin: true });
+    await until(() => c.output().length > 0);
+    const big = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff); // several mailbox chunks
+    await c.writeFile('/tmp/big.bin', big);
+    expect(await c.readFile('/tmp/big.bin')).toEqual(big);
+    expect(await c.listDir('/tmp')).toContain('big.bin');
+    expect(c.state).toBe('running');
+    await expect(c.readFile('/no/such/file')).rejects.toThrow(/no such file/);
+    const tree = await c.readTree('/tmp');
+    expect(tree.find((entry) => entry.path === '/big.bin')?.data?.length).toBe(big.length);
+    c.stdin.close();
+    expect((await c.wait()).exitCode).toBe(0);
+  });
+
   it('reports a trap with its message and wasm stack, and keeps running others', async () => {
     const c = await rt.run('crash', { args: ['trap'] });
     const status = await c.wait();

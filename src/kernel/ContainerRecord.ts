@@ -8,6 +8,7 @@ import type { ContainerWorkerApi } from '../workers/protocol';
 import { Emitter } from './Emitter';
 import type { RunnableImage } from './ImageCatalog';
 import { LogBuffer } from './LogBuffer';
+import type { ContainerFiles } from './ContainerFiles';
 import type { StdinPump } from './StdinPump';
 import type { PooledWorker } from './WorkerPool';
 
@@ -49,6 +50,7 @@ export class ContainerRecord {
     readonly api: Remote<ContainerWorkerApi>,
     readonly control: ControlBlock,
     readonly stdin: StdinPump,
+    readonly files: ContainerFiles,
     logCapacity?: number,
   ) {
     this.logs = new LogBuffer(logCapacity);

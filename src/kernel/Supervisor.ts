@@ -3,11 +3,13 @@
 // throws because of what a guest did: guest failures become ExitStatus.
 
 import { wrap } from 'comlink';
-import type { ContainerOptions, ExitStatus, LogChunk, RuntimeEvent } from '../api/types';
+import type { ContainerOptions, ExitStatus, LogChunk, RuntimeEvent, TreeEntry } from '../api/types';
 import type { FsLimits } from '../fs/types';
 import { ControlBlock } from '../workers/ControlBlock';
+import { FileMailboxClient } from '../workers/FileMailbox';
 import { isWorkerMessage, PROTOCOL_VERSION, type ContainerWorkerApi, type WorkerMessage } from '../workers/protocol';
 import { parseSignal, SIGNALS } from '../workers/signals';
+import { ContainerFiles } from './ContainerFiles';
 import { ContainerRecord, type ContainerConfig } from './ContainerRecord';
 import { Emitter } from './Emitter';
 import { ContainerFileError, ContainerNotFoundError, EntrypointNotFoundError, InvalidOptionsError, InvalidStateError, NameInUseError, RuntimeDisposedError } from './errors';
@@ -32,6 +34,8 @@ export interface SupervisorOptions {
 
 export class Supervisor {
   private readonly _containers = new Map<string, ContainerRecord>();
+  /** Names claimed by creations still in progress (they await images and modules). */
+  private readonly _pendingNames = new Set<string>();
   private readonly _onEvent = new Emitter<RuntimeEvent>();
   readonly onEvent = this._onEvent.event;
   private _disposed = false;
@@ -41,18 +45,27 @@ export class Supervisor {
   async create(imageRef: string, options: ContainerOptions = {}): Promise<ContainerRecord> {
     this._checkAlive();
     const name = this._claimName(options.name);
+    this._pendingNames.add(name);
+    try {
+      return await this._create(name, imageRef, options);
+    } finally {
+      this._pendingNames.delete(name);
+    }
+  }
+
+  private async _create(name: string, imageRef: string, options: ContainerOptions): Promise<ContainerRecord> {
     const image = await this._options.catalog.get(imageRef);
     const config = resolveConfig(image, options);
     const entry = resolveEntrypoint(image, config.command[0]!);
     if (!entry) throw new EntrypointNotFoundError(config.command[0]!, image.name);
     const module = await this._options.modules.get(`${image.id}:${entry.path}`, () => entry.data.slice());
     this._checkAlive();
-    if (this._findByName(name)) throw new NameInUseError(name, this._findByName(name)!.id);
 
     const worker = this._options.pool.acquire();
     const api = wrap<ContainerWorkerApi>(worker.handle.endpoint);
     const control = new ControlBlock();
-    const record = new ContainerRecord(randomId(), name, image, config, module, worker, api, control, new StdinPump(control), this._options.logCapacity);
+    const mailbox = new FileMailboxClient(() => control.wake());
+    const record = new ContainerRecord(randomId(), name, image, config, module, worker, api, control, new StdinPump(control), new ContainerFiles(mailbox), this._options.logCapacity);
     this._containers.set(record.id, record);
     worker.handle.onMessage((data) => { if (isWorkerMessage(data)) this._onWorkerMessage(record, data); });
     worker.handle.onCrash((reason) => this._onWorkerLost(record, `the container's worker crashed: ${reason}`));
@@ -62,6 +75,7 @@ export class Supervisor {
         version: PROTOCOL_VERSION,
         containerId: record.id,
         control: control.buffer,
+        mailbox: mailbox.buffer,
         layers: image.layers,
         files: encodeFiles(options.files),
         limits: this._options.fsLimits,
@@ -162,19 +176,19 @@ export class Supervisor {
   }
 
   async readFile(idOrName: string, path: string): Promise<Uint8Array> {
-    return this._fileOperation(idOrName, path, (api) => api.readFile(path));
+    return this._fileOperation(idOrName, path, (files) => files.readFile(path));
   }
 
   async writeFile(idOrName: string, path: string, data: Uint8Array): Promise<void> {
-    return this._fileOperation(idOrName, path, (api) => api.writeFile(path, data));
+    return this._fileOperation(idOrName, path, (files) => files.writeFile(path, data));
   }
 
   async listDir(idOrName: string, path: string): Promise<string[]> {
-    return this._fileOperation(idOrName, path, (api) => api.listDir(path));
+    return this._fileOperation(idOrName, path, (files) => files.listDir(path));
   }
 
-  async exportTree(idOrName: string, path: string) {
-    return this._fileOperation(idOrName, path, (api) => api.exportTree(path));
+  async readTree(idOrName: string, path: string): Promise<TreeEntry[]> {
+    return this._fileOperation(idOrName, path, (files) => files.readTree(path));
   }
 
   async dispose(): Promise<void> {
@@ -185,11 +199,11 @@ export class Supervisor {
     this._onEvent.clear();
   }
 
-  private async _fileOperation<T>(idOrName: string, path: string, operation: (api: ContainerRecord['api']) => Promise<T>): Promise<T> {
+  private async _fileOperation<T>(idOrName: string, path: string, operation: (files: ContainerFiles) => Promise<T>): Promise<T> {
     const record = this.get(idOrName);
     if (record.workerLost) throw new ContainerFileError(path, `the container's file system is gone: ${record.workerLost}`);
     try {
-      return await operation(record.api);
+      return await operation(record.files);
     } catch (error) {
       throw new ContainerFileError(path, messageOf(error));
     }
@@ -262,10 +276,11 @@ export class Supervisor {
   }
 
   private _claimName(requested: string | undefined): string {
-    if (requested === undefined) return randomName((name) => this._findByName(name) !== undefined);
+    if (requested === undefined) return randomName((name) => this._pendingNames.has(name) || this._findByName(name) !== undefined);
     if (!VALID_NAME.test(requested)) throw new InvalidOptionsError('name', `"${requested}" must match ${VALID_NAME.source}`);
     const holder = this._findByName(requested);
     if (holder) throw new NameInUseError(requested, holder.id);
+    if (this._pendingNames.has(requested)) throw new NameInUseError(requested, '(being created)');
     return requested;
   }
 

@@ -37,6 +37,11 @@ export class ControlBlock {
     return Atomics.load(this._words, SIGNAL);
   }
 
+  /** Atomically takes the pending signal (0 if none), so a signal raised meanwhile is never lost. */
+  takeSignal(): number {
+    return Atomics.exchange(this._words, SIGNAL, 0);
+  }
+
   clearSignal(): void {
     Atomics.store(this._words, SIGNAL, 0);
   }

@@ -4,14 +4,14 @@
 // worker as an exception.
 
 import type { ProcessExit } from './protocol';
-import { SignalTermination } from './signals';
+import { ProcessKilled, ProcExit } from '../wasi/errors';
 
 const WASM_PAGE = 65536;
 
 /** `maximumPages`: the memory cap the runtime enforces (quotas), else wasm32's 4 GiB. */
 export function classifyFailure(error: unknown, memory: WebAssembly.Memory | undefined, maximumPages = 65536): ProcessExit {
-  if (error instanceof SignalTermination) return { kind: 'signal', signal: error.signal };
-  if (isProcExit(error)) return { kind: 'exit', code: error.code };
+  if (error instanceof ProcessKilled) return { kind: 'signal', signal: error.signal };
+  if (error instanceof ProcExit) return { kind: 'exit', code: error.code };
   if (error instanceof WebAssembly.RuntimeError || isStackOverflow(error)) {
     const message = errorMessage(error);
     return { kind: 'trap', message, stack: wasmStack(error), outOfMemory: memoryExhausted(memory, maximumPages) };
@@ -22,10 +22,6 @@ export function classifyFailure(error: unknown, memory: WebAssembly.Memory | und
   }
   if (error instanceof WebAssembly.LinkError) return { kind: 'error', message: `cannot link the program: ${error.message}` };
   return { kind: 'error', message: `runtime error: ${errorMessage(error)}` };
-}
-
-function isProcExit(error: unknown): error is { code: number } {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ProcExit' && typeof (error as { code?: unknown }).code === 'number';
 }
 
 function isStackOverflow(error: unknown): boolean {

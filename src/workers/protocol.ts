@@ -13,6 +13,8 @@ export interface AttachSpec {
   readonly containerId: string;
   /** The ControlBlock's memory (signals, wake-ups, stdin ring). */
   readonly control: SharedArrayBuffer;
+  /** The FileMailbox's memory: file access from outside while a program runs. */
+  readonly mailbox: SharedArrayBuffer;
   /** Read-only image layers, bottom first; file data are views into shared memory. */
   readonly layers: ReadonlyArray<{ readonly digest: string; readonly entries: readonly LayerEntry[] }>;
   /** Files written into the writable layer before the first start. */
@@ -46,23 +48,11 @@ export type WorkerMessage =
   | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'stdin-space'; readonly runId: number }
   | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'exit'; readonly runId: number; readonly exit: ProcessExit };
 
-/** A file in a directory tree exported from a container (CLI --dir write-back). */
-export interface ExportedFile {
-  readonly path: string;
-  readonly kind: 'file' | 'directory' | 'symlink';
-  readonly data?: Uint8Array;
-  readonly target?: string;
-}
-
-/** The worker's RPC surface, exposed with comlink. */
+/** The worker's RPC surface, exposed with comlink. File access goes through FileMailbox instead. */
 export interface ContainerWorkerApi {
   attach(spec: AttachSpec): void;
   /** Starts a process; its output and exit arrive as WorkerMessages. Resolves when it has ended. */
   run(spec: ProcessSpec): void;
-  readFile(path: string): Uint8Array;
-  writeFile(path: string, data: Uint8Array): void;
-  listDir(path: string): string[];
-  exportTree(path: string): ExportedFile[];
 }
 
 /** Checks the shape of a message from a worker before the supervisor trusts it. */

@@ -18,10 +18,9 @@ export function parseSignal(signal: string | number): number | undefined {
   return SIGNALS[trimmed.startsWith('SIG') ? trimmed : `SIG${trimmed}`];
 }
 
-/** Thrown from a syscall to unwind a guest that received a terminating signal. */
-export class SignalTermination extends Error {
-  override readonly name = 'SignalTermination';
-  constructor(readonly signal: number) {
-    super(`terminated by ${signalName(signal)}`);
-  }
+/** Signals whose default action is to do nothing (and stop signals: a worker cannot be stopped). */
+const IGNORED_BY_DEFAULT = new Set([17, 18, 19, 20, 21, 22, 23, 28]); // CHLD CONT STOP TSTP TTIN TTOU URG WINCH
+
+export function terminatesByDefault(signal: number): boolean {
+  return !IGNORED_BY_DEFAULT.has(signal);
 }

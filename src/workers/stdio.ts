@@ -13,6 +13,8 @@ export class ProcessStdin implements InputStream {
     private readonly _control: ControlBlock,
     readonly isTerminal: boolean,
     private readonly _askForMore: () => void,
+    /** Throws to end the process when a terminating signal is pending. */
+    private readonly _checkSignals: () => void,
   ) {}
 
   read(dst: Uint8Array): number {
@@ -25,7 +27,7 @@ export class ProcessStdin implements InputStream {
         return count;
       }
       if (ring.closed) return 0;
-      if (this._control.pendingSignal() !== 0) return 0; // the next syscall's signal check ends the process
+      this._checkSignals();
       if (this._control.stdinWanted) this._askForMore(); // the supervisor holds bytes that did not fit
       this._control.waitForWake(seen, Infinity);
     }
