@@ -83,7 +83,7 @@ async function runC(file: string, exp: Expectation) {
     stdin, stdout, stderr, waiter,
     checkSignals: () => { signalChecks++; },
   });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), proc.imports);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>), proc.imports);
   let exit: number | undefined;
   let killed: ProcessKilled | undefined;
   try {
