@@ -3,7 +3,7 @@
 
 import type { ContainerRecord } from '../kernel/ContainerRecord';
 import type { Supervisor } from '../kernel/Supervisor';
-import type { Container, ContainerInfo, ContainerState, ContainerStdin, ExitStatus, LogChunk, Stream, Subscribe, TreeEntry } from './types';
+import type { Container, ContainerInfo, ContainerState, ContainerStdin, ExitStatus, LogChunk, Stream, Subscribe, TreeEntry, TtyDevice } from './types';
 
 export class ContainerHandle implements Container {
   readonly stdin: ContainerStdin;
@@ -25,6 +25,10 @@ export class ContainerHandle implements Container {
 
   get name(): string {
     return this._record.name;
+  }
+
+  get tty(): TtyDevice | undefined {
+    return this._record.tty;
   }
 
   get state(): ContainerState {

@@ -103,12 +103,34 @@ export interface ContainerStdin {
   close(): void;
 }
 
+/**
+ * The terminal device of a container created with `tty: true`: the far end
+ * of a terminal emulator. Bytes given to `input` have already been through
+ * the line discipline (src/terminal): programs read cooked lines.
+ */
+export interface TtyDevice {
+  /** Bytes for the process that reads the terminal (a whole line in canonical mode). */
+  input(bytes: Uint8Array | string): void;
+  /** End of input for the current reader (Ctrl-D on an empty line); later reads block again. */
+  eof(): void;
+  /** Sends a signal to the foreground process group (Ctrl-C: 2 SIGINT, Ctrl-\\: 3 SIGQUIT). */
+  signal(signal: number): void;
+  /** The terminal's size, visible to programs (tty_get_size, COLUMNS/LINES of new processes). */
+  resize(columns: number, rows: number): void;
+  /** Everything programs write to the terminal, in order. */
+  readonly onOutput: Subscribe<Uint8Array>;
+  /** Completions for the word that ends at `cursor` in `line`: builtins, commands in PATH, paths. */
+  complete(line: string, cursor: number): Promise<string[]>;
+}
+
 /** A handle to one container. */
 export interface Container {
   readonly id: string;
   readonly name: string;
   readonly state: ContainerState;
   readonly stdin: ContainerStdin;
+  /** The terminal device, when the container was created with `tty: true`. */
+  readonly tty: TtyDevice | undefined;
   info(): ContainerInfo;
   start(): Promise<void>;
   /** Resolves when the current (or next) run ends. */

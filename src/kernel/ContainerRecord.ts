@@ -2,7 +2,7 @@
 // its output and stdin. Only the Supervisor changes it.
 
 import type { Remote } from 'comlink';
-import type { ContainerInfo, ContainerState, ExitStatus, LogChunk } from '../api/types';
+import type { ContainerInfo, ContainerState, ExitStatus, LogChunk, TtyDevice } from '../api/types';
 import type { ControlBlock } from '../workers/ControlBlock';
 import type { ContainerWorkerApi } from '../workers/protocol';
 import { Emitter } from './Emitter';
@@ -38,6 +38,8 @@ export class ContainerRecord {
   readonly onLog = new Emitter<LogChunk>();
   readonly onExit = new Emitter<ExitStatus>();
   readonly createdAt = Date.now();
+  /** The terminal device of a `tty` container (see src/kernel/TtyDevice). */
+  tty: TtyDevice | undefined;
   private _exitWaiters: Array<(status: ExitStatus) => void> = [];
 
   constructor(
