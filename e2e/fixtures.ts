@@ -60,6 +60,7 @@ export const test = base.extend<{ playground: Playground; pageErrors: string[] }
       exitStatus,
       stdin: page.getByLabel('Stdin', { exact: true }),
       async run(image, args = '', options = {}) {
+        await expect(page.locator(`#image option[value="${image}"]`), `image ${image} in the picker`).toHaveCount(1, { timeout: 1000 });
         await page.getByLabel('Image').selectOption(image);
         await page.getByLabel('Arguments').fill(args);
         await page.getByLabel('Keep stdin open (-i)').setChecked(options.openStdin ?? true);
