@@ -31,7 +31,6 @@ export default defineConfig({
     baseURL: external ?? `http://127.0.0.1:${port}/`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: chromiumLaunchOptions(),
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions() } }],
   webServer: external
