@@ -1,0 +1,96 @@
+/*
+ * spawn.c: running another program (xargs, find -exec).
+ *
+ * WASI preview1 cannot start processes; Flotilla documents two extension
+ * imports in module "flotilla_v1" (docs/PROC.md): proc_spawn and proc_wait.
+ * A wasm module that imports a function the runtime does not provide cannot
+ * be instantiated at all, so the imports are only compiled in with
+ * -DBOX_PROC_EXT=1 (a "flags" entry of /bin/box in image.json) once the
+ * runtime provides them. Applets of box itself always run in-process.
+ */
+#include "box.h"
+
+#include <stdint.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#if defined(BOX_PROC_EXT) && BOX_PROC_EXT
+__attribute__((import_module("flotilla_v1"), import_name("proc_spawn")))
+uint32_t flotilla_proc_spawn(const char *argv_buf, uint32_t argv_len, const char *env_buf,
+	uint32_t env_len, const char *cwd, uint32_t cwd_len, uint32_t *pid_out);
+
+__attribute__((import_module("flotilla_v1"), import_name("proc_wait")))
+uint32_t flotilla_proc_wait(uint32_t pid, uint32_t *status_out);
+
+/* WASI errno values (not the libc ones) that proc_spawn documents. */
+enum { WASI_ENOENT = 44, WASI_ENOEXEC = 45, WASI_EAGAIN = 6 };
+
+/* Packs NULL-terminated `strings` as consecutive NUL-terminated strings. */
+static void pack_strings(buf_t *b, char *const *strings)
+{
+	for (size_t i = 0; strings && strings[i]; i++)
+		buf_append(b, strings[i], strlen(strings[i]) + 1);
+}
+
+static int spawn_external(char **argv)
+{
+	buf_t args = { 0 }, env = { 0 };
+	pack_strings(&args, argv);
+	pack_strings(&env, environ);
+	char cwd[4096];
+	if (!getcwd(cwd, sizeof cwd))
+		strcpy(cwd, "/");
+	uint32_t pid = 0, status = 0;
+	fflush(stdout); /* the child writes to the same stdout */
+	uint32_t err = flotilla_proc_spawn(args.data, (uint32_t)args.len, env.data ? env.data : "",
+		(uint32_t)env.len, cwd, (uint32_t)strlen(cwd), &pid);
+	buf_free(&args);
+	buf_free(&env);
+	if (err == WASI_ENOENT) {
+		box_err("%s: No such file or directory", argv[0]);
+		return 127;
+	}
+	if (err != 0) {
+		box_err("%s: %s", argv[0], err == WASI_ENOEXEC ? "Exec format error"
+			: err == WASI_EAGAIN ? "Resource temporarily unavailable" : "cannot run");
+		return 126;
+	}
+	if (flotilla_proc_wait(pid, &status) != 0) {
+		box_err("%s: lost track of the process", argv[0]);
+		return 126;
+	}
+	return (int)(status & 0xff);
+}
+#else
+static int spawn_external(char **argv)
+{
+	box_err("%s: cannot run programs outside box here (no process extension)", argv[0]);
+	return 127;
+}
+#endif
+
+int box_run(char **argv)
+{
+	if (!argv || !argv[0])
+		return 0;
+	/* "/bin/echo" and "echo" both name box's echo applet; a path that is
+	 * not in a bin directory may be another program of the same name. */
+	char *name = base_name(argv[0]);
+	applet_main_t fn = NULL;
+	const char *slash = strrchr(argv[0], '/');
+	if (!slash || strncmp(argv[0], "/bin/", 5) == 0 || strncmp(argv[0], "/usr/bin/", 9) == 0 ||
+		strncmp(argv[0], "/sbin/", 6) == 0)
+		fn = box_find_applet(name);
+	int status;
+	if (fn) {
+		int argc = 0;
+		while (argv[argc])
+			argc++;
+		status = box_run_applet(fn, name, argc, argv);
+	} else {
+		status = spawn_external(argv);
+	}
+	free(name);
+	return status;
+}
