@@ -123,8 +123,10 @@ describe('ImageStore failure paths', () => {
     const bytes = new TextEncoder().encode(JSON.stringify(parsed));
     const digest = await digestOf(bytes);
     source.files.set(blobPath(digest), bytes);
-    const index = new TextDecoder().decode(source.files.get('index.json')!).replace(config, digest).replace(/"size": \d+/, `"size": ${bytes.length}`);
-    source.files.set('index.json', new TextEncoder().encode(index));
+    const index = JSON.parse(new TextDecoder().decode(source.files.get('index.json')!));
+    const entry = index.images.find((image: { name: string }) => image.name === 'hello');
+    entry.manifest.config = { ...entry.manifest.config, digest, size: bytes.length };
+    source.files.set('index.json', new TextEncoder().encode(JSON.stringify(index)));
     const error = await new ImageStore(source).get(digest).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadManifestError);
     expect((error as BadManifestError).code).toBe('BAD_MANIFEST');

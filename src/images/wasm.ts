@@ -6,12 +6,11 @@ import { InvalidWasmError, MissingImportsError } from './errors';
 export type ModuleKind = 'command' | 'reactor';
 
 /** Compiles a module, turning the engine's CompileError into InvalidWasmError (message kept). */
-export async function compileWasm(bytes: BufferSource, what = 'module'): Promise<WebAssembly.Module> {
+export async function compileWasm(bytes: Uint8Array | ArrayBuffer, what = 'module'): Promise<WebAssembly.Module> {
   try {
-    // Views over a SharedArrayBuffer are not accepted by every engine.
-    const source = ArrayBuffer.isView(bytes) && !(bytes.buffer instanceof ArrayBuffer)
-      ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice()
-      : bytes;
+    // Views over a SharedArrayBuffer (image layers) are not accepted by
+    // WebAssembly.compile, so those are copied.
+    const source = bytes instanceof ArrayBuffer ? bytes : bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice();
     return await WebAssembly.compile(source);
   } catch (error) {
     if (error instanceof WebAssembly.CompileError) throw new InvalidWasmError(error.message, what, { cause: error });

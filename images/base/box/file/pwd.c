@@ -1,5 +1,5 @@
 /* pwd: print the working directory (box adopted the shell's PWD at start). */
-#include "../box.h"
+#include "box.h"
 
 #include <unistd.h>
 

@@ -1,17 +1,45 @@
 /*
- * sys/applets.h: the system applets of box (ps, kill, df, ...).
+ * sys/applets.h: the system applets of box, one SYS_APPLET(name) per
+ * applet; each has `int name_main(int argc, char **argv)` in a sys/ source
+ * (box.c defines SYS_APPLET and includes this file, twice: no guard).
  *
- * PLACEHOLDER written by the owner of box.c because this file did not exist
- * yet; the sys applets owner fills it in and owns it from then on.
- *
- * X-macro list: box.c defines SYS_APPLET(name) and includes this file (so it
- * has no include guard); each entry needs a function
- *     int name_main(int argc, char **argv);
- * in sys/*.c. Example entries:
- *     SYS_APPLET(ps)
- *     SYS_APPLET(kill)
- * (box.c also accepts the other X-macro style: `#define SYS_APPLETS(X) X(ps) X(kill)`.)
+ * `true` and `false` are macros of <stdbool.h> (which box.h includes), and
+ * SYS_APPLET's argument would be macro-expanded before reaching the ##/#
+ * of box.c's inner macros, giving "1_main". Hide them while listing.
  */
-#ifndef SYS_APPLET
-#define SYS_APPLET(name)
-#endif
+#pragma push_macro("true")
+#pragma push_macro("false")
+#undef true
+#undef false
+
+SYS_APPLET(basename)
+SYS_APPLET(chmod)
+SYS_APPLET(clear)
+SYS_APPLET(date)
+SYS_APPLET(df)
+SYS_APPLET(diff)
+SYS_APPLET(dirname)
+SYS_APPLET(du)
+SYS_APPLET(env)
+SYS_APPLET(false)
+SYS_APPLET(free)
+SYS_APPLET(gunzip)
+SYS_APPLET(gzip)
+SYS_APPLET(hexdump)
+SYS_APPLET(hostname)
+SYS_APPLET(id)
+SYS_APPLET(kill)
+SYS_APPLET(od)
+SYS_APPLET(ps)
+SYS_APPLET(sleep)
+SYS_APPLET(stat)
+SYS_APPLET(tar)
+SYS_APPLET(top)
+SYS_APPLET(true)
+SYS_APPLET(uname)
+SYS_APPLET(whoami)
+SYS_APPLET(yes)
+SYS_APPLET(zcat)
+
+#pragma pop_macro("true")
+#pragma pop_macro("false")

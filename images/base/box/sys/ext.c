@@ -4,16 +4,6 @@
  */
 #include "sysutil.h"
 
-/* The image build compiles only the files of images/base; when the shared
- * header is not reachable (it lives in images/include), the same
- * declarations are taken from this copy. Keep the two in sync. */
-#if __has_include(<flotilla.h>)
-#include <flotilla.h>
-#elif __has_include("../../../include/flotilla.h")
-#include "../../../include/flotilla.h"
-#else
-#include "flotilla_copy.h"
-#endif
 
 /* argv/envp as the ABI wants them: each string followed by a NUL. */
 static char *pack_strings(char *const list[], size_t *len) {

@@ -1,5 +1,5 @@
 /* cat: concatenate files to standard output, optionally numbering lines. */
-#include "../box.h"
+#include "box.h"
 
 static const char cat_usage[] =
 	"Usage: cat [-nbsE] [FILE]...\n"
@@ -19,7 +19,7 @@ struct cat_opts {
 /* Plain copy: the common case, done in big blocks. */
 static int copy_raw(FILE *in)
 {
-	char block[65536];
+	static char block[65536]; /* static: the default wasm stack is only 64 KiB */
 	size_t n;
 	while ((n = fread(block, 1, sizeof block, in)) > 0)
 		if (fwrite(block, 1, n, stdout) != n)

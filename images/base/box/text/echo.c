@@ -2,7 +2,7 @@
  * echo and printf: the two ways scripts and tutorials print text.
  * They share backslash-escape decoding (echo -e, printf's format and %b).
  */
-#include "../box.h"
+#include "box.h"
 
 #include <ctype.h>
 #include <inttypes.h>

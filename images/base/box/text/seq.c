@@ -1,5 +1,5 @@
 /* seq: print a sequence of numbers. */
-#include "../box.h"
+#include "box.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -53,7 +53,7 @@ static void seq_integers(long long first, long long inc, long long last, const c
 	bool any = false;
 	for (long long v = first; inc > 0 ? v <= last : v >= last; v += inc) {
 		char digits[32];
-		int n = snprintf(digits, sizeof digits, width ? "%0*lld" : "%lld", width, v);
+		int n = snprintf(digits, sizeof digits, "%0*lld", width, v);
 		if (any)
 			buf_append(&out, sep, seplen);
 		buf_append(&out, digits, (size_t)n);

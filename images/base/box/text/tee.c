@@ -1,5 +1,5 @@
 /* tee: copy standard input to standard output and to files. */
-#include "../box.h"
+#include "box.h"
 
 static const char tee_usage[] =
 	"Usage: tee [-a] [FILE]...\n"
@@ -34,7 +34,7 @@ int tee_main(int argc, char **argv)
 			status = 1;
 		}
 	}
-	char block[65536];
+	static char block[65536]; /* static: the default wasm stack is only 64 KiB */
 	size_t n;
 	/* Unbuffered by line is not needed: each read is passed on at once. */
 	while ((n = fread(block, 1, sizeof block, stdin)) > 0) {
