@@ -1,4 +1,4 @@
-// Bundles the Node entry of the container worker: Node's worker_threads
+// Bundles the Node entries of the container and process workers: Node's worker_threads
 // cannot load TypeScript, so tests, the CLI and benchmarks use this bundle.
 // (In the browser, Vite bundles workers/container.worker.ts itself.)
 import { build } from 'esbuild';
@@ -9,8 +9,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function buildWorkers() {
   await build({
-    entryPoints: [join(ROOT, 'workers/container.node-worker.ts')],
-    outfile: join(ROOT, 'build/workers/container.node-worker.mjs'),
+    entryPoints: [join(ROOT, 'workers/container.node-worker.ts'), join(ROOT, 'workers/process.node-worker.ts')],
+    outdir: join(ROOT, 'build/workers'),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',

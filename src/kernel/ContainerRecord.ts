@@ -4,7 +4,7 @@
 import type { Remote } from 'comlink';
 import type { ContainerInfo, ContainerState, ExitStatus, LogChunk, TtyDevice } from '../api/types';
 import type { ControlBlock } from '../workers/ControlBlock';
-import type { ContainerWorkerApi } from '../workers/protocol';
+import type { ContainerWorkerApi, InitProgram } from '../workers/protocol';
 import { Emitter } from './Emitter';
 import type { RunnableImage } from './ImageCatalog';
 import { LogBuffer } from './LogBuffer';
@@ -47,7 +47,7 @@ export class ContainerRecord {
     readonly name: string,
     readonly image: RunnableImage,
     readonly config: ContainerConfig,
-    readonly module: WebAssembly.Module,
+    readonly program: InitProgram,
     readonly worker: PooledWorker,
     readonly api: Remote<ContainerWorkerApi>,
     readonly control: ControlBlock,

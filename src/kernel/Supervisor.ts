@@ -2,17 +2,17 @@
 // (created → running → exited, or dead when its worker is lost). It never
 // throws because of what a guest did: guest failures become ExitStatus.
 
-import { wrap } from 'comlink';
+import { expose, transfer, wrap } from 'comlink';
 import type { ContainerOptions, ExitStatus, LogChunk, RuntimeEvent, TreeEntry } from '../api/types';
 import type { FsLimits } from '../fs/types';
 import { ControlBlock } from '../workers/ControlBlock';
 import { FileMailboxClient } from '../workers/FileMailbox';
-import { isWorkerMessage, PROTOCOL_VERSION, type ContainerWorkerApi, type WorkerMessage } from '../workers/protocol';
+import { isWorkerMessage, PROTOCOL_VERSION, type ContainerWorkerApi, type InitProgram, type KernelServices, type WorkerMessage } from '../workers/protocol';
 import { parseSignal, SIGNALS } from '../workers/signals';
 import { ContainerFiles } from './ContainerFiles';
 import { ContainerRecord, type ContainerConfig } from './ContainerRecord';
 import { Emitter } from './Emitter';
-import { ContainerFileError, ContainerNotFoundError, EntrypointNotFoundError, InvalidOptionsError, InvalidStateError, NameInUseError, RuntimeDisposedError } from './errors';
+import { ContainerFileError, ContainerNotFoundError, EntrypointNotExecutableError, EntrypointNotFoundError, InvalidOptionsError, InvalidStateError, NameInUseError, RuntimeDisposedError } from './errors';
 import { toExitStatus } from './exitStatus';
 import type { ImageCatalog, RunnableImage } from './ImageCatalog';
 import { LineSplitter } from './LineSplitter';
@@ -20,6 +20,7 @@ import type { ModuleCache } from './ModuleCache';
 import { randomId, randomName, VALID_NAME } from './names';
 import { resolveConfig, resolveEntrypoint } from './containerConfig';
 import { StdinPump } from './StdinPump';
+import { TerminalDevice } from './TerminalDevice';
 import type { WorkerPool } from './WorkerPool';
 
 export interface SupervisorOptions {
@@ -56,22 +57,25 @@ export class Supervisor {
   private async _create(name: string, imageRef: string, options: ContainerOptions): Promise<ContainerRecord> {
     const image = await this._options.catalog.get(imageRef);
     const config = resolveConfig(image, options);
-    const entry = resolveEntrypoint(image, config.command[0]!);
-    if (!entry) throw new EntrypointNotFoundError(config.command[0]!, image.name);
-    const module = await this._options.modules.get(`${image.id}:${entry.path}`, () => entry.data.slice());
+    const program = await this._program(image, config.command[0]!);
     this._checkAlive();
 
     const worker = this._options.pool.acquire();
     const api = wrap<ContainerWorkerApi>(worker.handle.endpoint);
     const control = new ControlBlock();
     const mailbox = new FileMailboxClient(() => control.wake());
-    const record = new ContainerRecord(randomId(), name, image, config, module, worker, api, control, new StdinPump(control), new ContainerFiles(mailbox), this._options.logCapacity);
+    const stdin = new StdinPump(control);
+    const record = new ContainerRecord(randomId(), name, image, config, program, worker, api, control, stdin, new ContainerFiles(mailbox), this._options.logCapacity);
+    if (config.tty) record.tty = new TerminalDevice(control, stdin, api);
+    const services = new MessageChannel();
+    expose(this._services, services.port1);
     this._containers.set(record.id, record);
     worker.handle.onMessage((data) => { if (isWorkerMessage(data)) this._onWorkerMessage(record, data); });
     worker.handle.onCrash((reason) => this._onWorkerLost(record, `the container's worker crashed: ${reason}`));
     try {
       await worker.ready;
-      await api.attach({
+      // The services port is transferred; comlink only looks at top-level arguments for transfers.
+      await api.attach(transfer({
         version: PROTOCOL_VERSION,
         containerId: record.id,
         control: control.buffer,
@@ -79,7 +83,10 @@ export class Supervisor {
         layers: image.layers,
         files: encodeFiles(options.files),
         limits: this._options.fsLimits,
-      });
+        tty: config.tty,
+        hostname: record.id.slice(0, 12),
+        services: services.port2,
+      }, [services.port2]));
     } catch (error) {
       this._containers.delete(record.id);
       void worker.handle.terminate();
@@ -103,11 +110,11 @@ export class Supervisor {
     this._onEvent.fire({ type: 'started', id: record.id });
     record.api.run({
       runId,
-      module: record.module,
+      program: record.program,
       args: record.config.command,
       env: record.config.env,
       preopens: record.config.preopens,
-      tty: record.config.tty,
+      cwd: record.config.workdir,
     }).catch((error: unknown) => {
       // The worker refused the run (e.g. its runtime failed); its exit message never comes.
       if (record.runId === runId && record.state === 'running') this._finish(record, { kind: 'error', message: messageOf(error) });
@@ -232,6 +239,7 @@ export class Supervisor {
         const chunk: LogChunk = { stream: message.fd === 1 ? 'stdout' : 'stderr', data: message.data, time: Date.now() };
         record.logs.append(chunk);
         record.onLog.fire(chunk);
+        (record.tty as TerminalDevice | undefined)?.emit(message.data);
         this._emitLines(record, chunk);
         break;
       }
@@ -273,6 +281,32 @@ export class Supervisor {
       const rest = splitters[stream].flush();
       if (rest !== undefined) this._onEvent.fire({ type: 'log', id: record.id, stream, line: rest });
     }
+  }
+
+  /** Services container workers may ask for (through a MessagePort each). */
+  private readonly _services: KernelServices = {
+    loadImageProgram: async (reference) => {
+      const image = await this._options.catalog.get(reference);
+      const program = await this._program(image, image.entrypoint[0] ?? image.cmd[0] ?? '');
+      if (program.kind !== 'wasm') throw new Error(`image ${image.name} does not hold a WASI program`);
+      return { module: program.module, driver: program.driver };
+    },
+  };
+
+  /** What the container's main process is: a WASI module (compiled once per runtime) or the built-in shell. */
+  private async _program(image: RunnableImage, command: string): Promise<InitProgram> {
+    const entry = resolveEntrypoint(image, command);
+    if (!entry) throw new EntrypointNotFoundError(command, image.name);
+    const data = entry.data;
+    if (data[0] === 0x00 && data[1] === 0x61 && data[2] === 0x73 && data[3] === 0x6d) {
+      const module = await this._options.modules.get(`${image.id}:${entry.path}`, () => data.slice());
+      const driver = image.info.labels['io.flotilla.driver'];
+      return driver === 'ruby' ? { kind: 'wasm', module, driver } : { kind: 'wasm', module };
+    }
+    const firstLine = new TextDecoder().decode(data.slice(0, 256)).split('\n')[0]!.trimEnd();
+    if (firstLine === '#!flotilla:sh') return { kind: 'shell' };
+    if (firstLine.startsWith('#!flotilla:program ')) return { kind: 'wasm', ...(await this._services.loadImageProgram(firstLine.slice(19).trim())) };
+    throw new EntrypointNotExecutableError(entry.path, image.name);
   }
 
   private _claimName(requested: string | undefined): string {

@@ -8,6 +8,7 @@ export type KernelErrorCode =
   | 'NAME_IN_USE'
   | 'INVALID_OPTIONS'
   | 'ENTRYPOINT_NOT_FOUND'
+  | 'ENTRYPOINT_NOT_EXECUTABLE'
   | 'FILE_ERROR'
   | 'RUNTIME_DISPOSED';
 
@@ -50,6 +51,13 @@ export class EntrypointNotFoundError extends KernelError {
   override readonly name = 'EntrypointNotFoundError';
   constructor(readonly path: string, image: string) {
     super('ENTRYPOINT_NOT_FOUND', `exec ${path}: no such file in image ${image}`);
+  }
+}
+
+export class EntrypointNotExecutableError extends KernelError {
+  override readonly name = 'EntrypointNotExecutableError';
+  constructor(readonly path: string, image: string) {
+    super('ENTRYPOINT_NOT_EXECUTABLE', `exec ${path}: not a WebAssembly program or a Flotilla program marker (image ${image})`);
   }
 }
 

@@ -1,57 +1,83 @@
-// The inside of one container: its file system and the process running in
-// it. Lives in the container's dedicated worker; the supervisor drives it
-// through ContainerWorkerApi (comlink) and the shared ControlBlock.
+// The inside of one container: its file system and its processes. Lives in
+// the container's dedicated worker; the supervisor drives it through
+// ContainerWorkerApi (comlink) and the shared ControlBlock.
+//
+// A container whose main program is a WASI command runs it right here, on
+// this worker's thread (the fast path: no other worker is involved). A
+// container whose main program is the built-in shell runs the shell on
+// this worker's event loop and every program it starts in a process worker
+// of its own, served the file system through RemoteFs.
 
+import { wrap, type Remote } from 'comlink';
 import { ContainerFs } from '../fs/ContainerFs';
 import { ImageLayer } from '../fs/ImageLayer';
 import type { FsDirectory } from '../fs/types';
-import { FileMailboxServer } from './FileMailbox';
-import { fileService } from './fileService';
 import { WasiProcess } from '../wasi';
 import { ProcessKilled } from '../wasi/errors';
 import { ControlBlock } from './ControlBlock';
 import { classifyFailure } from './exitClassifier';
+import { FileMailboxServer } from './FileMailbox';
+import { fileService } from './fileService';
+import { ContainerKernel, SIGKILL } from './kernel/ContainerKernel';
+import { createShell } from './kernel/createShell';
+import { FsRpcHub } from './fsRpc/FsRpcHub';
+import { ProcessWorkerPool, type ProcessWorkerFactory } from './kernel/ProcessWorkerPool';
+import { ProgramLoader } from './kernel/ProgramLoader';
 import { ProcessStdin, MessageOutput } from './stdio';
-import {
-  PROTOCOL_VERSION,
-  type AttachSpec,
-  type ContainerWorkerApi,
-  type ProcessExit,
-  type ProcessSpec,
-  type WorkerMessage,
-} from './protocol';
+import { PROTOCOL_VERSION, type AttachSpec, type ContainerWorkerApi, type KernelServices, type ProcessExit, type ProcessSpec, type WorkerMessage } from './protocol';
 import { terminatesByDefault } from './signals';
 
 export type PostMessage = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
+interface Attached {
+  readonly fs: ContainerFs;
+  readonly control: ControlBlock;
+  readonly mailbox: FileMailboxServer;
+  readonly services: Remote<KernelServices>;
+  readonly tty: boolean;
+}
+
 export class ContainerRuntime implements ContainerWorkerApi {
-  private _fs: ContainerFs | undefined;
-  private _control: ControlBlock | undefined;
-  private _mailbox: FileMailboxServer | undefined;
+  private _attached: Attached | undefined;
+  private _kernel: ContainerKernel | undefined;
   private _running = false;
 
-  constructor(private readonly _post: PostMessage) {}
+  constructor(private readonly _post: PostMessage, private readonly _processWorkers: ProcessWorkerFactory) {}
 
   attach(spec: AttachSpec): void {
     if (spec.version !== PROTOCOL_VERSION) throw new Error(`protocol version ${spec.version} is not ${PROTOCOL_VERSION}`);
-    if (this._fs) throw new Error('this worker already holds a container');
-    const layers = spec.layers.map((layer) => ImageLayer.fromEntries(layer.entries));
-    this._fs = new ContainerFs({ layers, limits: spec.limits });
-    this._control = new ControlBlock(spec.control);
-    for (const file of spec.files) this._fs.writeFile(file.path, file.data, { mode: file.mode });
-    this._mailbox = new FileMailboxServer(spec.mailbox, fileService(this._fs));
-    void this._mailbox.serveForever();
+    if (this._attached) throw new Error('this worker already holds a container');
+    const fs = new ContainerFs({ layers: spec.layers.map((layer) => ImageLayer.fromEntries(layer.entries)) });
+    // Limits apply to what the container writes, not to how it is set up.
+    for (const file of spec.files) fs.writeFile(file.path, file.data, { mode: file.mode });
+    fs.writeFile('/etc/hostname', `${spec.hostname}\n`);
+    const mailbox = new FileMailboxServer(spec.mailbox, fileService(fs));
+    void mailbox.serveForever();
+    this._attached = { fs, control: new ControlBlock(spec.control), mailbox, services: wrap<KernelServices>(spec.services), tty: spec.tty };
   }
 
-  run(spec: ProcessSpec): void {
-    const fs = this._requireFs();
-    const control = this._control!;
+  async run(spec: ProcessSpec): Promise<void> {
+    const attached = this._require();
     if (this._running) throw new Error('a process is already running in this container');
     this._running = true;
     let exit: ProcessExit;
+    try {
+      exit = spec.program.kind === 'shell' ? await this._runShell(spec, attached) : this._runHere(spec, spec.program.module, attached);
+    } finally {
+      this._running = false;
+      attached.control.clearSignal();
+    }
+    this._post({ flotilla: PROTOCOL_VERSION, type: 'exit', runId: spec.runId, exit });
+  }
+
+  async complete(line: string, cursor: number): Promise<string[]> {
+    return this._kernel?.complete(line, cursor) ?? [];
+  }
+
+  /** Runs a WASI command on this thread; returns how it ended. */
+  private _runHere(spec: ProcessSpec, module: WebAssembly.Module, { fs, control, mailbox, tty }: Attached): ProcessExit {
     let memory: WebAssembly.Memory | undefined;
     try {
-      const mailbox = this._mailbox!;
       // The wake count as of the last check: a wake-up that lands between a
       // check and the wait that follows it makes the wait return at once
       // instead of being lost.
@@ -59,35 +85,84 @@ export class ContainerRuntime implements ContainerWorkerApi {
       const checkSignals = (): void => {
         seenWakes = control.wakeCount();
         mailbox.servePending(); // file requests (docker cp) are served at every syscall and wake-up
-        const signal = control.takeSignal();
+        const signal = control.takeSignal() || control.takeTtySignal(); // the only process is the foreground one
         if (signal !== 0 && terminatesByDefault(signal)) throw new ProcessKilled(signal);
       };
       const process = new WasiProcess({
         args: spec.args,
         env: spec.env,
         preopens: spec.preopens.map((guestPath) => ({ guestPath, dir: resolveDirectory(fs, guestPath) })),
-        stdin: new ProcessStdin(control, spec.tty, () => this._post({ flotilla: PROTOCOL_VERSION, type: 'stdin-space', runId: spec.runId }), checkSignals),
-        stdout: new MessageOutput(this._post, spec.runId, 1, spec.tty),
-        stderr: new MessageOutput(this._post, spec.runId, 2, spec.tty),
+        stdin: new ProcessStdin(control, tty, () => this._post({ flotilla: PROTOCOL_VERSION, type: 'stdin-space', runId: spec.runId }), checkSignals),
+        stdout: new MessageOutput(this._post, spec.runId, 1, tty),
+        stderr: new MessageOutput(this._post, spec.runId, 2, tty),
         waiter: { wait: (timeoutMs) => control.waitForWake(seenWakes, timeoutMs) },
         checkSignals,
       });
-      const instance = new WebAssembly.Instance(spec.module, process.imports);
+      const instance = new WebAssembly.Instance(module, process.imports);
       memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;
-      exit = { kind: 'exit', code: process.run(instance) };
+      return { kind: 'exit', code: process.run(instance) };
     } catch (error) {
-      exit = classifyFailure(error, memory, spec.memoryLimitPages);
-    } finally {
-      this._running = false;
-      control.clearSignal();
+      return classifyFailure(error, memory, spec.memoryLimitPages);
     }
-    this._post({ flotilla: PROTOCOL_VERSION, type: 'exit', runId: spec.runId, exit });
   }
 
-  private _requireFs(): ContainerFs {
-    if (!this._fs) throw new Error('no container is attached to this worker');
-    return this._fs;
+  /** Runs the built-in shell as the container's main process, its programs in process workers. */
+  private async _runShell(spec: ProcessSpec, attached: Attached): Promise<ProcessExit> {
+    const { fs, control, tty, services } = attached;
+    const hub = new FsRpcHub();
+    void hub.serveForever();
+    const workers = new ProcessWorkerPool(this._processWorkers);
+    const kernel = new ContainerKernel({
+      fs,
+      control,
+      tty,
+      postOutput: (fd, data) => this._post({ flotilla: PROTOCOL_VERSION, type: 'output', runId: spec.runId, fd, data }, [data.buffer]),
+      workers,
+      fsServer: { open: () => hub.open(fs.root), close: (endpoint) => hub.remove(endpoint.buffer) },
+      programs: new ProgramLoader(fs, (image) => services.loadImageProgram(image)),
+      createShell,
+    });
+    this._kernel = kernel;
+    const stopSignals = watchSignals(control, kernel);
+    try {
+      const env = Object.fromEntries(spec.env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+      const init = await kernel.spawn(0, { argv: spec.args, path: spec.args[0]!, env, cwd: spec.cwd, stdio: kernel.containerStdio() });
+      const status = await init.wait();
+      return status > 128 && status < 160 ? { kind: 'signal', signal: status - 128 } : { kind: 'exit', code: status };
+    } catch (error) {
+      return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      stopSignals();
+      kernel.shutdown(SIGKILL); // as Docker: when the main process ends, the others go too
+      workers.dispose();
+      hub.dispose();
+      this._kernel = undefined;
+    }
   }
+
+  private _require(): Attached {
+    if (!this._attached) throw new Error('no container is attached to this worker');
+    return this._attached;
+  }
+}
+
+/** Delivers signals for the container (to pid 1) and from its terminal (to the foreground group) while the shell runs. */
+function watchSignals(control: ControlBlock, kernel: ContainerKernel): () => void {
+  let watching = true;
+  void (async () => {
+    while (watching) {
+      const seen = control.wakeCount();
+      const signal = control.takeSignal();
+      if (signal !== 0) { try { kernel.kill(1, signal); } catch { /* already gone */ } }
+      const ttySignal = control.takeTtySignal();
+      if (ttySignal !== 0) kernel.ttySignal(ttySignal);
+      await control.waitForWakeAsync(seen);
+    }
+  })();
+  return () => {
+    watching = false;
+    control.wake();
+  };
 }
 
 /** The directory at an absolute guest path, created when missing (a mount point). */

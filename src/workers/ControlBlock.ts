@@ -10,7 +10,11 @@ import { ByteRing } from './ByteRing';
 const SIGNAL = 0; // pending signal number, 0 for none (SIGKILL wins over others)
 const WAKE = 1; // bumped on every event the worker may be waiting for
 const STDIN_WANTED = 2; // 1 while the supervisor holds stdin bytes that did not fit
-const WORDS = 4;
+const EOF_MARKS = 3; // Ctrl-D on a terminal: the next read that finds stdin empty returns 0 (EOF) once
+const TTY_SIGNAL = 4; // a signal for the terminal's foreground process group (Ctrl-C), 0 for none
+const COLUMNS = 5; // the terminal's size, 0 when unknown
+const ROWS = 6;
+const WORDS = 8;
 const STDIN_OFFSET = WORDS * 4;
 
 export const DEFAULT_STDIN_CAPACITY = 64 * 1024;
@@ -59,6 +63,53 @@ export class ControlBlock {
   /** Blocks the calling thread (a worker) until woken or `timeoutMs` passes. */
   waitForWake(seen: number, timeoutMs: number): void {
     Atomics.wait(this._words, WAKE, seen, Number.isFinite(timeoutMs) ? Math.max(0, timeoutMs) : undefined);
+  }
+
+  /** Ctrl-D: end of input for the current reader only (a terminal stays open). */
+  pushEof(): void {
+    Atomics.add(this._words, EOF_MARKS, 1);
+    this.wake();
+  }
+
+  hasEof(): boolean {
+    return Atomics.load(this._words, EOF_MARKS) > 0;
+  }
+
+  /** Consumes one pending end-of-input mark, if any. */
+  takeEof(): boolean {
+    for (;;) {
+      const marks = Atomics.load(this._words, EOF_MARKS);
+      if (marks <= 0) return false;
+      if (Atomics.compareExchange(this._words, EOF_MARKS, marks, marks - 1) === marks) return true;
+    }
+  }
+
+  /** A signal typed at the terminal (Ctrl-C), for the foreground process group. */
+  raiseTty(signal: number): void {
+    Atomics.store(this._words, TTY_SIGNAL, signal);
+    this.wake();
+  }
+
+  takeTtySignal(): number {
+    return Atomics.exchange(this._words, TTY_SIGNAL, 0);
+  }
+
+  setTerminalSize(columns: number, rows: number): void {
+    Atomics.store(this._words, COLUMNS, columns);
+    Atomics.store(this._words, ROWS, rows);
+    this.wake();
+  }
+
+  terminalSize(): { columns: number; rows: number } | undefined {
+    const columns = Atomics.load(this._words, COLUMNS);
+    const rows = Atomics.load(this._words, ROWS);
+    return columns > 0 && rows > 0 ? { columns, rows } : undefined;
+  }
+
+  /** Resolves once woken after `seen` (for the container worker's event loop, which must not block). */
+  async waitForWakeAsync(seen: number): Promise<void> {
+    const waited = Atomics.waitAsync(this._words, WAKE, seen);
+    if (waited.async) await waited.value;
   }
 
   set stdinWanted(value: boolean) {

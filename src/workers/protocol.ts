@@ -20,17 +20,37 @@ export interface AttachSpec {
   /** Files written into the writable layer before the first start. */
   readonly files: ReadonlyArray<{ readonly path: string; readonly data: Uint8Array; readonly mode?: number }>;
   readonly limits?: FsLimits;
+  /** Present stdin/stdout as a terminal. */
+  readonly tty: boolean;
+  /** The container's hostname, written to /etc/hostname. */
+  readonly hostname: string;
+  /** A port on which the supervisor exposes KernelServices (comlink). */
+  readonly services: MessagePort;
 }
+
+/** What a container worker may ask of the supervisor. */
+export interface KernelServices {
+  /** The compiled program of another image (e.g. `#!flotilla:program ruby`), compiled once per runtime. */
+  loadImageProgram(image: string): Promise<{ module: WebAssembly.Module; driver?: 'ruby' }>;
+}
+
+/** What a container's main process is. */
+export type InitProgram =
+  /** A WASI command, run on the container worker's own thread (the fast path). */
+  | { readonly kind: 'wasm'; readonly module: WebAssembly.Module; readonly driver?: 'ruby' }
+  /** Flotilla's built-in shell (`#!flotilla:sh`), run on the worker's event loop; its programs get process workers. */
+  | { readonly kind: 'shell' };
 
 /** One run of a program inside the attached container. */
 export interface ProcessSpec {
   readonly runId: number;
-  readonly module: WebAssembly.Module;
+  readonly program: InitProgram;
   readonly args: readonly string[];
   readonly env: readonly string[];
   /** Guest directories granted as preopens, in fd order from 3 ('/' first). */
   readonly preopens: readonly string[];
-  readonly tty: boolean;
+  /** Working directory (PWD) of the main process. */
+  readonly cwd: string;
   /** The linear-memory cap in 64 KiB pages, when the runtime set one (out-of-memory detection). */
   readonly memoryLimitPages?: number;
 }
@@ -52,7 +72,9 @@ export type WorkerMessage =
 export interface ContainerWorkerApi {
   attach(spec: AttachSpec): void;
   /** Starts a process; its output and exit arrive as WorkerMessages. Resolves when it has ended. */
-  run(spec: ProcessSpec): void;
+  run(spec: ProcessSpec): void | Promise<void>;
+  /** Completions from the shell that owns the terminal. */
+  complete(line: string, cursor: number): Promise<string[]>;
 }
 
 /** Checks the shape of a message from a worker before the supervisor trusts it. */

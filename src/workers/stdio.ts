@@ -27,6 +27,7 @@ export class ProcessStdin implements InputStream {
         return count;
       }
       if (ring.closed) return 0;
+      if (this._control.takeEof()) return 0; // Ctrl-D: EOF for this read only
       this._checkSignals();
       if (this._control.stdinWanted) this._askForMore(); // the supervisor holds bytes that did not fit
       this._control.waitForWake(seen, Infinity);
@@ -34,7 +35,7 @@ export class ProcessStdin implements InputStream {
   }
 
   readable(): boolean {
-    return this._control.stdin.available() > 0 || this._control.stdin.closed;
+    return this._control.stdin.available() > 0 || this._control.stdin.closed || this._control.hasEof();
   }
 
   available(): number {

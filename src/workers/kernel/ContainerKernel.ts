@@ -1,0 +1,298 @@
+// The kernel of one container, inside its worker: the process table, the
+// programs it starts (each WASI program in a process worker of its own,
+// the built-in shell on this worker's event loop), pipes between them,
+// signals and the terminal's foreground process group.
+
+import type { ContainerFs } from '../../fs/ContainerFs';
+import { ShellHostError, type ShellProcess, type ShellStdio, type ShellStream, type SpawnOptions } from '../../shell/host';
+import { ControlBlock } from '../ControlBlock';
+import type { FsRpcEndpoint } from '../fsRpc/FsRpcHub';
+import type { ProcessExit } from '../protocol';
+import { PROCESS_PROTOCOL_VERSION, type StdioDescriptor } from '../process/processProtocol';
+import type { ProcessWorkerPool } from './ProcessWorkerPool';
+import { ProgramLoader, type Program } from './ProgramLoader';
+import { ContainerInputStream, ContainerOutputStream, PipeStream } from './streams';
+import { Pipe } from './Pipe';
+
+export const SIGINT = 2;
+export const SIGKILL = 9;
+const KILL_GRACE_MS = 100;
+
+/** A file-system server that gives each process worker its own RemoteFs channel. */
+export interface FsChannelServer {
+  open(): FsRpcEndpoint;
+  close(channel: FsRpcEndpoint): void;
+}
+
+/** What the kernel needs of a shell it runs as a process (src/shell's Shell). */
+export interface ShellProgram {
+  run(): Promise<number>;
+  complete(line: string, cursor: number): Promise<string[]>;
+  interrupt(): void;
+}
+
+export type ShellFactory = (kernel: ContainerKernel, pid: number, options: { argv: string[]; env: Record<string, string>; cwd: string; stdio: ShellStdio; interactive: boolean }) => ShellProgram;
+
+export interface KernelOptions {
+  readonly fs: ContainerFs;
+  readonly control: ControlBlock;
+  readonly tty: boolean;
+  readonly postOutput: (fd: 1 | 2, data: Uint8Array) => void;
+  readonly workers: ProcessWorkerPool;
+  readonly fsServer: FsChannelServer;
+  readonly programs: ProgramLoader;
+  readonly createShell: ShellFactory;
+}
+
+export interface KernelProcess {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly argv: readonly string[];
+  readonly startedAt: number;
+  state: 'running' | 'exited';
+  status: number | undefined;
+  readonly done: Promise<number>;
+  /** Signals for a program in a process worker. */
+  readonly control?: ControlBlock;
+  shell?: ShellProgram;
+}
+
+interface ProcessBookkeeping {
+  finish(status: number): void;
+  readonly releases: Array<() => void>;
+  readonly pumps: Array<Promise<void>>;
+}
+
+export class ContainerKernel {
+  private readonly _processes = new Map<number, KernelProcess>();
+  private readonly _books = new Map<number, ProcessBookkeeping>();
+  private _nextPid = 1;
+  private _foreground: number | undefined;
+  /** The shell that owns the terminal: it gets Ctrl-C when no job is in the foreground. */
+  private _terminalShell: KernelProcess | undefined;
+  readonly startedAt = Date.now();
+
+  constructor(readonly options: KernelOptions) {}
+
+  get processes(): ReadonlyMap<number, KernelProcess> {
+    return this._processes;
+  }
+
+  /** Streams of the container itself: its stdin (terminal) and output. */
+  containerStdio(): ShellStdio {
+    const { control, tty, postOutput } = this.options;
+    return {
+      stdin: new ContainerInputStream(control, tty),
+      stdout: new ContainerOutputStream(1, postOutput, tty),
+      stderr: new ContainerOutputStream(2, postOutput, tty),
+    };
+  }
+
+  /** Starts a program; `parent` is the pid of the process asking (0 for the container itself). */
+  async spawn(parent: number, options: SpawnOptions): Promise<ShellProcess> {
+    const program = await this.options.programs.load(options.path);
+    const pid = this._nextPid++;
+    const pgid = options.pgid ?? pid;
+    if (program.kind === 'shell') return this._startShell(pid, parent, pgid, options);
+    return this._startWorker(pid, parent, pgid, options, program);
+  }
+
+  /** Sends a signal to one process. */
+  kill(pid: number, signal: number): void {
+    const process = this._processes.get(pid);
+    if (!process || process.state !== 'running') throw new ShellHostError('ESRCH', `(${pid}) - No such process`);
+    this._signal(process, signal);
+  }
+
+  killGroup(pgid: number, signal: number): void {
+    const members = [...this._processes.values()].filter((process) => process.pgid === pgid && process.state === 'running');
+    if (members.length === 0) throw new ShellHostError('ESRCH', `(-${pgid}) - No such process group`);
+    for (const process of members) this._signal(process, signal);
+  }
+
+  setForeground(pgid: number | undefined): void {
+    this._foreground = pgid;
+  }
+
+  /** A signal typed at the terminal: to the foreground job, else the shell at the prompt. */
+  ttySignal(signal: number): void {
+    const group = this._foreground;
+    if (group !== undefined && [...this._processes.values()].some((process) => process.pgid === group && process.state === 'running')) {
+      this.killGroup(group, signal);
+    } else if (this._terminalShell?.state === 'running' && signal === SIGINT) {
+      this._terminalShell.shell?.interrupt();
+    }
+  }
+
+  complete(line: string, cursor: number): Promise<string[]> {
+    return this._terminalShell?.shell?.complete(line, cursor) ?? Promise.resolve([]);
+  }
+
+  /** Ends every process (the container is stopping). */
+  shutdown(signal = SIGKILL): void {
+    for (const process of this._processes.values()) if (process.state === 'running') this._signal(process, signal);
+  }
+
+  /** Waits for a process and reaps it. */
+  async wait(pid: number): Promise<number> {
+    const process = this._processes.get(pid);
+    if (!process) throw new ShellHostError('ESRCH', `(${pid}) - No such process`);
+    const status = await process.done;
+    this._processes.delete(pid);
+    return status;
+  }
+
+  private _startShell(pid: number, ppid: number, pgid: number, options: SpawnOptions): ShellProcess {
+    const { record, books } = this._register(pid, ppid, pgid, options.argv);
+    const interactive = options.stdio.stdin.isTerminal && options.argv.length <= 1;
+    const shell = this.options.createShell(this, pid, { argv: [...options.argv], env: { ...options.env }, cwd: options.cwd, stdio: options.stdio, interactive });
+    record.shell = shell;
+    if (interactive) this._terminalShell = record;
+    shell.run().then(
+      (status) => books.finish(status),
+      () => books.finish(1),
+    );
+    return this._handle(record);
+  }
+
+  private async _startWorker(pid: number, ppid: number, pgid: number, options: SpawnOptions, program: Extract<Program, { kind: 'wasm' }>): Promise<ShellProcess> {
+    const control = new ControlBlock();
+    const { record, books } = this._register(pid, ppid, pgid, options.argv, control);
+    const stdio = [
+      this._descriptor(options.stdio.stdin, 'read', books),
+      this._descriptor(options.stdio.stdout, 'write', books),
+      this._descriptor(options.stdio.stderr, 'write', books),
+    ] as const;
+    const fsChannel = this.options.fsServer.open();
+    books.releases.push(() => this.options.fsServer.close(fsChannel));
+    let worker;
+    try {
+      worker = await this.options.workers.acquire();
+    } catch (error) {
+      books.finish(126);
+      throw new ShellHostError('EAGAIN', `cannot start a process: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    books.releases.push(() => worker.terminate());
+    worker.onMessage((message) => {
+      if (message.type === 'output' && message.pid === pid) this.options.postOutput(message.fd, message.data);
+      else if (message.type === 'exit' && message.pid === pid) books.finish(statusOf(message.exit));
+    });
+    worker.onCrash(() => books.finish(128 + SIGKILL));
+    const env = Object.entries({ ...options.env, PWD: options.cwd }).map(([key, value]) => `${key}=${value}`);
+    worker.post({
+      type: 'run',
+      spec: {
+        version: PROCESS_PROTOCOL_VERSION,
+        pid,
+        module: program.module,
+        argv: options.argv,
+        env,
+        fsChannel,
+        control: control.buffer,
+        containerControl: this.options.control.buffer,
+        stdio,
+        tty: this.options.tty,
+        driver: program.driver,
+      },
+    });
+    return this._handle(record);
+  }
+
+  /** How a process worker reaches one of its streams; other streams are pumped through a pipe. */
+  private _descriptor(stream: ShellStream, direction: 'read' | 'write', books: ProcessBookkeeping): StdioDescriptor {
+    if (stream instanceof PipeStream && stream.end === direction) {
+      stream.pipe.addRef(direction);
+      books.releases.push(() => stream.pipe.release(direction));
+      return { kind: 'pipe', buffer: stream.pipe.buffer, end: direction };
+    }
+    if (stream instanceof ContainerInputStream && direction === 'read') return { kind: 'container-in' };
+    if (stream instanceof ContainerOutputStream && direction === 'write') return { kind: 'container-out', fd: stream.fd };
+    // Files, /dev/null and anything else: a pipe whose other end this worker pumps.
+    const pipe = Pipe.create(); // the process holds `direction`, the pump the other end
+    books.releases.push(() => pipe.release(direction));
+    books.pumps.push(direction === 'write' ? pumpOut(pipe, stream) : pumpIn(pipe, stream));
+    return { kind: 'pipe', buffer: pipe.buffer, end: direction };
+  }
+
+  private _register(pid: number, ppid: number, pgid: number, argv: readonly string[], control?: ControlBlock) {
+    let resolveDone!: (status: number) => void;
+    const done = new Promise<number>((resolve) => { resolveDone = resolve; });
+    const record: KernelProcess = { pid, ppid, pgid, argv: [...argv], startedAt: Date.now(), state: 'running', status: undefined, done, control };
+    const books: ProcessBookkeeping = {
+      releases: [],
+      pumps: [],
+      finish: (status) => {
+        if (record.state !== 'running') return;
+        record.state = 'exited';
+        record.status = status;
+        if (this._foreground === pgid && ![...this._processes.values()].some((other) => other.pgid === pgid && other.state === 'running')) this._foreground = undefined;
+        for (const release of books.releases.splice(0)) release();
+        // Output pumped into files must be complete before a waiter looks at them.
+        void Promise.all(books.pumps).then(() => resolveDone(status));
+      },
+    };
+    this._processes.set(pid, record);
+    this._books.set(pid, books);
+    return { record, books };
+  }
+
+  private _handle(record: KernelProcess): ShellProcess {
+    return {
+      pid: record.pid,
+      wait: () => this.wait(record.pid),
+      kill: (signal) => this._signal(record, signal),
+    };
+  }
+
+  private _signal(process: KernelProcess, signal: number): void {
+    if (process.state !== 'running') return;
+    if (process.shell) {
+      if (signal === SIGINT) process.shell.interrupt();
+      else this._books.get(process.pid)?.finish(128 + signal);
+      return;
+    }
+    process.control?.raise(signal);
+    if (signal === SIGKILL) {
+      // A program spinning without syscalls never sees the flag: its worker goes (the file system is safe here).
+      setTimeout(() => this._books.get(process.pid)?.finish(128 + SIGKILL), KILL_GRACE_MS);
+    }
+  }
+}
+
+function statusOf(exit: ProcessExit): number {
+  switch (exit.kind) {
+    case 'exit': return exit.code & 0xff;
+    case 'signal': return 128 + exit.signal;
+    case 'trap': return exit.outOfMemory ? 137 : 134;
+    case 'error': return 126;
+  }
+}
+
+async function pumpOut(pipe: Pipe, stream: ShellStream): Promise<void> {
+  try {
+    for (;;) {
+      const chunk = await pipe.read(64 * 1024);
+      if (!chunk) return;
+      await stream.write(chunk);
+    }
+  } catch {
+    // The destination failed (e.g. disk full): stop reading so the writer gets SIGPIPE.
+  } finally {
+    pipe.release('read');
+  }
+}
+
+async function pumpIn(pipe: Pipe, stream: ShellStream): Promise<void> {
+  try {
+    for (;;) {
+      const chunk = await stream.read(64 * 1024);
+      if (!chunk) return;
+      if (!(await pipe.write(chunk))) return;
+    }
+  } catch {
+    // The source failed: the reader sees EOF.
+  } finally {
+    pipe.release('write');
+  }
+}

@@ -1,0 +1,143 @@
+// A pipe between processes of one container, in shared memory so that
+// both ends may live in different workers (a pipeline's stages each run
+// in their own worker; the shell runs in the container's worker).
+//
+// Ends are reference-counted like file descriptions on Linux: EOF once
+// every writer reference is closed, EPIPE (SIGPIPE) once every reader
+// reference is. Blocking waits happen in short slices so a process blocked
+// on a pipe still notices signals sent to it.
+
+import { ByteRing } from '../ByteRing';
+
+const READERS = 0;
+const WRITERS = 1;
+const SEQ = 2; // bumped on every change; waiters sleep on it
+const WORDS = 4;
+export const PIPE_CAPACITY = 64 * 1024;
+const WAIT_SLICE_MS = 20;
+
+export class Pipe {
+  readonly buffer: SharedArrayBuffer;
+  private readonly _words: Int32Array;
+  private readonly _ring: ByteRing;
+
+  constructor(buffer?: SharedArrayBuffer) {
+    this.buffer = buffer ?? new SharedArrayBuffer(WORDS * 4 + ByteRing.byteLength(PIPE_CAPACITY));
+    this._words = new Int32Array(this.buffer, 0, WORDS);
+    this._ring = new ByteRing(this.buffer, WORDS * 4, this.buffer.byteLength - WORDS * 4 - ByteRing.byteLength(0));
+  }
+
+  /** A new pipe with one reader and one writer reference. */
+  static create(): Pipe {
+    const pipe = new Pipe();
+    Atomics.store(pipe._words, READERS, 1);
+    Atomics.store(pipe._words, WRITERS, 1);
+    return pipe;
+  }
+
+  get readers(): number {
+    return Atomics.load(this._words, READERS);
+  }
+
+  get writers(): number {
+    return Atomics.load(this._words, WRITERS);
+  }
+
+  addRef(end: 'read' | 'write'): void {
+    Atomics.add(this._words, end === 'read' ? READERS : WRITERS, 1);
+    this._bump();
+  }
+
+  release(end: 'read' | 'write'): void {
+    const index = end === 'read' ? READERS : WRITERS;
+    if (Atomics.sub(this._words, index, 1) <= 0) Atomics.store(this._words, index, 0); // never below zero
+    this._bump();
+  }
+
+  /** Bytes readable without blocking. */
+  available(): number {
+    return this._ring.available();
+  }
+
+  /** True when a read would not block: data, or no writer left (EOF). */
+  readable(): boolean {
+    return this._ring.available() > 0 || this.writers === 0;
+  }
+
+  // -- blocking side (process workers) --
+
+  /** Reads at least one byte, or returns 0 at EOF. `check` runs between waits and may throw (signals). */
+  readSync(dst: Uint8Array, check: () => void): number {
+    for (;;) {
+      const seen = Atomics.load(this._words, SEQ);
+      const count = this._ring.read(dst);
+      if (count > 0) {
+        this._bump();
+        return count;
+      }
+      if (this.writers === 0 && this._ring.available() === 0) return 0;
+      check();
+      Atomics.wait(this._words, SEQ, seen, WAIT_SLICE_MS);
+    }
+  }
+
+  /** Writes all of src, blocking while the pipe is full. Returns false if no reader is left (EPIPE). */
+  writeSync(src: Uint8Array, check: () => void): boolean {
+    let offset = 0;
+    while (offset < src.length) {
+      if (this.readers === 0) return false;
+      const seen = Atomics.load(this._words, SEQ);
+      const count = this._ring.write(src.subarray(offset));
+      if (count > 0) {
+        offset += count;
+        this._bump();
+        continue;
+      }
+      check();
+      Atomics.wait(this._words, SEQ, seen, WAIT_SLICE_MS);
+    }
+    return true;
+  }
+
+  // -- asynchronous side (the container worker's event loop) --
+
+  async read(maxBytes: number): Promise<Uint8Array | null> {
+    const dst = new Uint8Array(Math.max(1, Math.min(maxBytes, PIPE_CAPACITY)));
+    for (;;) {
+      const seen = Atomics.load(this._words, SEQ);
+      const count = this._ring.read(dst);
+      if (count > 0) {
+        this._bump();
+        return dst.slice(0, count);
+      }
+      if (this.writers === 0 && this._ring.available() === 0) return null;
+      await this._changed(seen);
+    }
+  }
+
+  async write(src: Uint8Array): Promise<boolean> {
+    let offset = 0;
+    while (offset < src.length) {
+      if (this.readers === 0) return false;
+      const seen = Atomics.load(this._words, SEQ);
+      const count = this._ring.write(src.subarray(offset));
+      if (count > 0) {
+        offset += count;
+        this._bump();
+        continue;
+      }
+      await this._changed(seen);
+    }
+    return true;
+  }
+
+  private async _changed(seen: number): Promise<void> {
+    const waited = Atomics.waitAsync(this._words, SEQ, seen);
+    if (waited.async) await waited.value;
+  }
+
+  private _bump(): void {
+    Atomics.add(this._words, SEQ, 1);
+    Atomics.notify(this._words, SEQ);
+  }
+}

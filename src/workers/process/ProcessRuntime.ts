@@ -1,0 +1,58 @@
+// Runs one program of a container in a process worker: a WasiProcess over
+// the container's file system (RemoteFs to the container worker), with the
+// stdio the kernel chose, the container's terminal facts and signals.
+
+import { WasiProcess } from '../../wasi';
+import { ProcessKilled } from '../../wasi/errors';
+import { ControlBlock } from '../ControlBlock';
+import { classifyFailure } from '../exitClassifier';
+import { RemoteFs } from '../fsRpc/RemoteFs';
+import type { ProcessExit } from '../protocol';
+import { terminatesByDefault } from '../signals';
+import { flotillaExtensions } from './extensions';
+import type { ProcessWorkerMessage, ProcessWorkerSpec } from './processProtocol';
+import { inputFor, outputFor, type StdioContext } from './processStdio';
+
+const WAIT_SLICE_MS = 20;
+
+export type PostProcessMessage = (message: ProcessWorkerMessage, transfer?: Transferable[]) => void;
+
+export function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessage): void {
+  const control = new ControlBlock(spec.control);
+  const containerControl = new ControlBlock(spec.containerControl);
+  let seenWakes = control.wakeCount();
+  const check = (): void => {
+    seenWakes = control.wakeCount();
+    const signal = control.takeSignal();
+    if (signal !== 0 && terminatesByDefault(signal)) throw new ProcessKilled(signal);
+  };
+  const context: StdioContext = {
+    containerControl,
+    tty: spec.tty,
+    check,
+    postOutput: (fd, data) => post({ type: 'output', pid: spec.pid, fd, data }, [data.buffer]),
+  };
+  let exit: ProcessExit;
+  let memory: WebAssembly.Memory | undefined;
+  try {
+    const fs = new RemoteFs(spec.fsChannel.buffer, { doorbell: spec.fsChannel.doorbell, checkInterrupt: check });
+    const wasi = new WasiProcess({
+      args: spec.argv,
+      env: spec.env,
+      preopens: [{ guestPath: '/', dir: fs.root }],
+      stdin: inputFor(spec.stdio[0], context),
+      stdout: outputFor(spec.stdio[1], context),
+      stderr: outputFor(spec.stdio[2], context),
+      // Sliced: input may arrive on a pipe or the terminal, whose wake-ups are not ours.
+      waiter: { wait: (timeoutMs) => control.waitForWake(seenWakes, Math.min(timeoutMs, WAIT_SLICE_MS)) },
+      checkSignals: check,
+    });
+    const imports = { ...wasi.imports, flotilla_v1: flotillaExtensions({ pid: spec.pid, memory: () => memory, containerControl }) };
+    const instance = new WebAssembly.Instance(spec.module, imports);
+    memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;
+    exit = { kind: 'exit', code: wasi.run(instance) };
+  } catch (error) {
+    exit = classifyFailure(error, memory);
+  }
+  post({ type: 'exit', pid: spec.pid, exit });
+}

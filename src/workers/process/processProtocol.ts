@@ -1,0 +1,41 @@
+// Messages between a container's kernel (in the container worker) and one
+// of its process workers. A process worker runs one guest program whose
+// file system is the container's, reached through RemoteFs.
+
+export const PROCESS_PROTOCOL_VERSION = 1;
+
+/** Where one of a process's standard streams goes. */
+export type StdioDescriptor =
+  /** One end of a kernel Pipe (see kernel/Pipe.ts); the kernel holds the reference for the process. */
+  | { readonly kind: 'pipe'; readonly buffer: SharedArrayBuffer; readonly end: 'read' | 'write' }
+  /** The container's stdin (its terminal, when it has one). */
+  | { readonly kind: 'container-in' }
+  /** The container's stdout or stderr (its log and terminal). */
+  | { readonly kind: 'container-out'; readonly fd: 1 | 2 }
+  | { readonly kind: 'null' };
+
+export interface ProcessWorkerSpec {
+  readonly version: typeof PROCESS_PROTOCOL_VERSION;
+  readonly pid: number;
+  readonly module: WebAssembly.Module;
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  /** Channel of the container's file-system server (RemoteFs). */
+  readonly fsChannel: import('../fsRpc/FsRpcHub').FsRpcEndpoint;
+  /** This process's ControlBlock: its signals. */
+  readonly control: SharedArrayBuffer;
+  /** The container's ControlBlock: stdin ring, terminal size. */
+  readonly containerControl: SharedArrayBuffer;
+  readonly stdio: readonly [StdioDescriptor, StdioDescriptor, StdioDescriptor];
+  /** Whether container-in/out are a terminal. */
+  readonly tty: boolean;
+  /** Runs a WASI reactor through a language driver instead of calling _start. */
+  readonly driver?: 'ruby';
+}
+
+export type ProcessWorkerRequest = { readonly type: 'run'; readonly spec: ProcessWorkerSpec };
+
+export type ProcessWorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'output'; readonly pid: number; readonly fd: 1 | 2; readonly data: Uint8Array }
+  | { readonly type: 'exit'; readonly pid: number; readonly exit: import('../protocol').ProcessExit };
