@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blobPath, digestOf } from './digest';
 import { AmbiguousImageError, BadManifestError, DigestMismatchError, ImageSourceError, UnknownImageError } from './errors';
-import { MemoryImageSource, type ImageSource } from './ImageSource';
+import { HttpImageSource, MemoryImageSource, type ImageSource } from './ImageSource';
 import { ImageStore, imageInfo } from './ImageStore';
 import { NodeImageSource } from './NodeImageSource';
 
@@ -153,5 +153,32 @@ describe('ImageStore failure paths', () => {
     const error = await new ImageStore(source).get(prefix).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AmbiguousImageError);
     expect((error as Error).message).toContain('is ambiguous');
+  });
+});
+
+describe('HttpImageSource', () => {
+  // A fetch that serves the build directory, as a static web server would.
+  const fetchFromBuild = (async (input: RequestInfo | URL) => {
+    const url = new URL(String(input));
+    if (!url.pathname.startsWith('/images/')) return new Response('not found', { status: 404, statusText: 'Not Found' });
+    try {
+      const bytes = await new NodeImageSource(BUILD).readBytes(url.pathname.slice('/images/'.length));
+      return new Response(bytes.slice());
+    } catch {
+      return new Response('not found', { status: 404, statusText: 'Not Found' });
+    }
+  }) as typeof fetch;
+
+  it('loads the same image as NodeImageSource', async () => {
+    const overHttp = await new ImageStore(new HttpImageSource('http://localhost:5173/images', fetchFromBuild)).get('hello');
+    const fromDisk = await new ImageStore(new NodeImageSource(BUILD)).get('hello');
+    expect(overHttp.id).toBe(fromDisk.id);
+    expect(overHttp.layers[0]!.entries.map((entry) => entry.path)).toEqual(fromDisk.layers[0]!.entries.map((entry) => entry.path));
+  });
+
+  it('reports HTTP errors as ImageSourceError', async () => {
+    const error = await new ImageStore(new HttpImageSource('http://localhost:5173/elsewhere/', fetchFromBuild)).list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImageSourceError);
+    expect((error as Error).message).toBe('cannot read http://localhost:5173/elsewhere/index.json: HTTP 404 Not Found');
   });
 });
