@@ -63,12 +63,16 @@ static long fill_memory(void) {
   }
 }
 
-// noinline + a volatile frame keep the recursion real (no tail call, no loop).
+// noinline + a volatile frame keep the recursion real (no tail call, no
+// loop). It is infinite on purpose, so clang's warning about that is off.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winfinite-recursion"
 __attribute__((noinline)) static long recurse(long depth) {
   volatile char frame[256];
   frame[depth % 256] = (char)depth;
   return recurse(depth + 1) + frame[(depth + 1) % 256];
 }
+#pragma clang diagnostic pop
 
 int main(int argc, char **argv) {
   if (argc < 2) return usage("no mode");

@@ -282,12 +282,26 @@ static void list_directory(const char *path, bool header, bool operand, bool *fi
 	size_t n = 0, cap = 16;
 	struct entry *e = xmalloc(cap * sizeof *e);
 	struct dirent *d;
-	while ((d = readdir(dir)) != NULL) {
-		if (!wanted(d->d_name))
+	/* -a promises . and .., which a WASI fd_readdir need not return. */
+	bool dot_seen = opt.show != SHOW_ALL, dotdot_seen = opt.show != SHOW_ALL;
+	bool eof = false;
+	for (;;) {
+		const char *name;
+		if (!eof && (d = readdir(dir)) != NULL)
+			name = d->d_name;
+		else if ((eof = true) && !dot_seen)
+			name = ".";
+		else if (!dotdot_seen)
+			name = "..";
+		else
+			break;
+		dot_seen = dot_seen || strcmp(name, ".") == 0;
+		dotdot_seen = dotdot_seen || strcmp(name, "..") == 0;
+		if (!wanted(name))
 			continue;
 		if (n == cap)
 			e = xrealloc(e, (cap *= 2) * sizeof *e);
-		if (!load_entry(&e[n], d->d_name, path_join(path, d->d_name), false)) {
+		if (!load_entry(&e[n], name, path_join(path, name), false)) {
 			box_perr("cannot access '%s'", e[n].path);
 			free(e[n].name);
 			free(e[n].path);

@@ -1,5 +1,5 @@
 /*
- * sysutil.h: helpers private to the system applets (box/sys/*.c): the /proc
+ * sysutil.h: helpers private to the system applets (the .c files of box/sys): the /proc
  * root, whole-file reads, the flotilla_v1 extensions, and small formatters.
  * General helpers (messages, getopt, buffers) come from box.h.
  */
