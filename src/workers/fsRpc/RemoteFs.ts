@@ -159,7 +159,11 @@ class RpcClient {
 abstract class RemoteNode {
   abstract readonly kind: NodeKind;
 
-  constructor(readonly client: RpcClient, readonly id: number) {}
+  constructor(readonly client: RpcClient, readonly id: number) {
+    // Hidden from enumeration so printing or deep-comparing a node (test
+    // failures, console.log) does not walk the whole channel.
+    Object.defineProperty(this, 'client', { enumerable: false });
+  }
 
   protected op(request: Omit<Request, 'i'>): unknown {
     return this.client.call({ ...request, i: this.id } as Request).result;
