@@ -54,6 +54,8 @@ export interface ContainerOptions {
   readonly tty?: boolean;
   /** Files to place in the container before it starts: path -> contents. */
   readonly files?: Readonly<Record<string, string | Uint8Array>>;
+  /** Directories to create before it starts (parents included), e.g. empty ones of a copied tree. */
+  readonly directories?: readonly string[];
   readonly labels?: Readonly<Record<string, string>>;
   /** Extra directories granted to the program as WASI preopens (created when missing), after '/'. */
   readonly preopens?: readonly string[];

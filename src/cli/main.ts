@@ -49,18 +49,24 @@ async function run(runtime: FlotillaRuntime, command: Extract<CliCommand, { kind
   const image = await resolveTarget(runtime, command.target);
   const snapshots = new Map<string, HostSnapshot>();
   const files: Record<string, Uint8Array> = {};
+  const directories: string[] = [];
   for (const dir of command.dirs) {
     const snapshot = await snapshotHostDir(dir.host);
     snapshots.set(dir.guest, snapshot);
-    for (const entry of snapshot.entries.values()) if (entry.kind === 'file') files[`${dir.guest}${entry.path}`] = entry.data!;
+    for (const entry of snapshot.entries.values()) {
+      if (entry.kind === 'file') files[`${dir.guest}${entry.path}`] = entry.data!;
+      else if (entry.kind === 'directory') directories.push(`${dir.guest}${entry.path}`);
+    }
   }
   const stdinIsPipe = !process.stdin.isTTY;
   const container = await runtime.create(image, {
-    args: command.target.endsWith('.wasm') ? [basename(command.target), ...command.args] : command.args.length > 0 ? command.args : undefined,
+    // A local program's argv[0] is its path in the container, /bin/<name>.
+    args: command.target.endsWith('.wasm') || command.args.length > 0 ? command.args : undefined,
     entrypoint: command.target.endsWith('.wasm') ? [`/bin/${image}`] : undefined,
     env: command.env,
     name: command.name,
     files,
+    directories,
     preopens: command.dirs.map((dir) => dir.guest),
     openStdin: true,
     tty: Boolean(process.stdout.isTTY) && !stdinIsPipe,

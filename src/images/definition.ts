@@ -136,8 +136,10 @@ export function validateImageDefinition(name: string, raw: unknown, where = `ima
   const program = config.Entrypoint[0] ?? config.Cmd[0]!;
   if (program.startsWith('/')) {
     const spec = files.get(program);
-    if (!spec || spec.kind === 'directory' || spec.kind === 'text') {
-      throw new BadManifestError(where, config.Entrypoint.length ? 'Entrypoint' : 'Cmd', `program "${program}" must be a built, copied or linked file in files`);
+    // A text program must be a Flotilla program marker (`#!flotilla:sh`, `#!flotilla:program NAME`).
+    const marker = spec?.kind === 'text' && spec.text.startsWith('#!flotilla:');
+    if (!spec || spec.kind === 'directory' || (spec.kind === 'text' && !marker)) {
+      throw new BadManifestError(where, config.Entrypoint.length ? 'Entrypoint' : 'Cmd', `program "${program}" must be a built, copied or linked file in files, or a #!flotilla: marker`);
     }
   }
   return { name, config, created, files };

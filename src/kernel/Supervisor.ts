@@ -58,6 +58,7 @@ export class Supervisor {
     const image = await this._options.catalog.get(imageRef);
     const config = resolveConfig(image, options);
     const program = await this._program(image, config.command[0]!);
+    const directories = checkDirectories(options.directories);
     this._checkAlive();
 
     const worker = this._options.pool.acquire();
@@ -82,6 +83,7 @@ export class Supervisor {
         mailbox: mailbox.buffer,
         layers: image.layers,
         files: encodeFiles(options.files),
+        directories,
         limits: this._options.fsLimits,
         tty: config.tty,
         hostname: record.id.slice(0, 12),
@@ -334,6 +336,15 @@ export type { RunnableImage, ContainerConfig };
 function encodeFiles(files: ContainerOptions['files']): Array<{ path: string; data: Uint8Array }> {
   if (!files) return [];
   return Object.entries(files).map(([path, data]) => ({ path, data: typeof data === 'string' ? new TextEncoder().encode(data) : data }));
+}
+
+function checkDirectories(directories: readonly unknown[] | undefined): string[] {
+  if (directories === undefined) return [];
+  if (!Array.isArray(directories)) throw new InvalidOptionsError('directories', 'must be an array of absolute paths');
+  return directories.map((path) => {
+    if (typeof path !== 'string' || !path.startsWith('/')) throw new InvalidOptionsError('directories', `${JSON.stringify(path)} is not an absolute path`);
+    return path;
+  });
 }
 
 function delay(ms: number): Promise<void> {

@@ -49,6 +49,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
     if (this._attached) throw new Error('this worker already holds a container');
     const fs = new ContainerFs({ layers: spec.layers.map((layer) => ImageLayer.fromEntries(layer.entries)) });
     // Limits apply to what the container writes, not to how it is set up.
+    for (const directory of spec.directories) fs.mkdirp(directory);
     for (const file of spec.files) fs.writeFile(file.path, file.data, { mode: file.mode });
     fs.writeFile('/etc/hostname', `${spec.hostname}\n`);
     const mailbox = new FileMailboxServer(spec.mailbox, fileService(fs));

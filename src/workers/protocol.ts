@@ -19,6 +19,8 @@ export interface AttachSpec {
   readonly layers: ReadonlyArray<{ readonly digest: string; readonly entries: readonly LayerEntry[] }>;
   /** Files written into the writable layer before the first start. */
   readonly files: ReadonlyArray<{ readonly path: string; readonly data: Uint8Array; readonly mode?: number }>;
+  /** Directories created in the writable layer before the first start. */
+  readonly directories: readonly string[];
   readonly limits?: FsLimits;
   /** Present stdin/stdout as a terminal. */
   readonly tty: boolean;
