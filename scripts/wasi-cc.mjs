@@ -10,6 +10,18 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE_DIR = join(ROOT, 'build', '.cc-cache');
 const TOOLCHAIN_ID = 'yowasp-clang-22';
 
+/** YoWASP's virtual file system takes directories as nested objects, not 'dir/file' keys. */
+function nestTree(files) {
+  const root = {};
+  for (const [path, contents] of Object.entries(files)) {
+    const parts = path.split('/');
+    let dir = root;
+    for (const part of parts.slice(0, -1)) dir = dir[part] ??= {};
+    dir[parts[parts.length - 1]] = contents;
+  }
+  return root;
+}
+
 /**
  * @param {Record<string, string | Uint8Array>} files  virtual file tree: relative path -> contents
  * @param {string[]} sources  paths (keys of `files`) to compile and link
@@ -32,7 +44,7 @@ export async function compileC(files, sources, options = {}) {
   let stderr = '';
   let out;
   try {
-    out = await runClang(args, files, {
+    out = await runClang(args, nestTree(files), {
       stdout: () => {},
       stderr: (bytes) => { if (bytes) stderr += new TextDecoder().decode(bytes); },
     });
