@@ -42,7 +42,6 @@ describe('RemoteFs interruption', () => {
     expect(() => fs.root.lookup('a')).toThrow(Killed);
     expect(kill.checks).toBe(4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(15);
-    // A big write interrupted before its first frame was taken: nothing of it may stick.
     kill.arm(1);
     expect(() => fs.root.lookup('a')).toThrow(Killed);
     await server.ask({ type: 'serve', name });
@@ -79,7 +78,7 @@ describe('RemoteFs interruption', () => {
     expect(fs.root.lookup('ok')?.kind).toBe('file');
   });
 
-  it('a multi-frame write interrupted midway leaves no partial message behind', async () => {
+  it('after an interrupted request, multi-frame writes still assemble correctly', async () => {
     const kill = killSwitch();
     const { name, fs } = await server.open({ mode: 'manual', waitSliceMs: 5, ...kill });
     kill.arm(0);
@@ -89,6 +88,59 @@ describe('RemoteFs interruption', () => {
     const data = new Uint8Array(2 * FSRPC_CHUNK + 5).fill(9);
     expect(f.write(data, 0)).toBe(data.length);
     expect(f.size()).toBe(data.length);
+  });
+});
+
+describe('interrupted multi-frame requests', () => {
+  it('a write interrupted after its first frame leaves nothing behind; the next request is whole', async () => {
+    const kill = killSwitch();
+    const { name, fs } = await server.open({ mode: 'manual', files: { '/f': 'old' }, waitSliceMs: 5, ...kill });
+    await server.ask({ type: 'serveFrames', name, count: 2 }); // the lookup, then frame 1 of the write
+    const f = fs.root.lookup('f') as FsFile;
+    kill.arm(3);
+    expect(() => f.write(new Uint8Array(3 * FSRPC_CHUNK).fill(1), 0)).toThrow(Killed);
+    await server.ask({ type: 'serve', name });
+    expect(f.size()).toBe(3); // the interrupted write never reached the file
+    const data = new Uint8Array(2 * FSRPC_CHUNK + 1).fill(2);
+    expect(f.write(data, 0)).toBe(data.length);
+    const back = new Uint8Array(data.length);
+    expect(f.read(back, 0)).toBe(data.length);
+    expect(back.every((b) => b === 2)).toBe(true);
+  });
+
+  it('a read interrupted between response frames: the next read gets its own bytes', async () => {
+    const kill = killSwitch();
+    const big = 'a'.repeat(3 * FSRPC_CHUNK);
+    const { name, fs } = await server.open({ mode: 'manual', files: { '/big': big, '/small': 'bbb' }, waitSliceMs: 5, ...kill });
+    await server.ask({ type: 'serveFrames', name, count: 4 }); // two lookups, the read, its first pull
+    const bigFile = fs.root.lookup('big') as FsFile;
+    const small = fs.root.lookup('small') as FsFile;
+    kill.arm(3);
+    expect(() => bigFile.read(new Uint8Array(big.length), 0)).toThrow(Killed);
+    await server.ask({ type: 'serve', name });
+    const buf = new Uint8Array(10);
+    expect(small.read(buf, 0)).toBe(3);
+    expect(new TextDecoder().decode(buf.subarray(0, 3))).toBe('bbb');
+  });
+});
+
+describe('closed channels', () => {
+  it('a request to a closed channel fails with EIO at once', async () => {
+    const { name, fs } = await server.open({ files: { '/a': '' } });
+    const a = fs.root.lookup('a')!;
+    await server.ask({ type: 'close', name });
+    expect(codeOf(() => a.stat())).toBe('EIO');
+    expect(codeOf(() => fs.root.lookup('a'))).toBe('EIO');
+  });
+
+  it('a request waiting when its channel is closed fails with EIO instead of hanging', async () => {
+    // Never served; the server disposes 30 ms into the wait.
+    const { name, fs } = await server.open({ mode: 'manual' });
+    await server.ask({ type: 'close', name, delayMs: 30 });
+    const started = Date.now();
+    expect(codeOf(() => fs.root.lookup('x'))).toBe('EIO');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(codeOf(() => fs.root.lookup('x'))).toBe('EIO');
   });
 });
 

@@ -27,7 +27,9 @@ export type Command =
       faulty?: SharedArrayBuffer;
     }
   | { type: 'serve'; name: string }
-  | { type: 'close'; name: string }
+  /** Serves exactly `count` frames (servePending on a timer), then stops. */
+  | { type: 'serveFrames'; name: string; count: number }
+  | { type: 'close'; name: string; delayMs?: number }
   | { type: 'readFile'; name: string; path: string }
   | { type: 'list'; name: string; path: string }
   | { type: 'hubSize' }
@@ -90,12 +92,25 @@ function handle(cmd: Command): unknown {
     case 'serve':
       void channels.get(cmd.name)!.server!.serveForever();
       return null;
+    case 'serveFrames': {
+      const server = channels.get(cmd.name)!.server!;
+      let left = cmd.count;
+      const timer = setInterval(() => {
+        if (left > 0 && server.servePending()) left--;
+        if (left === 0) clearInterval(timer);
+      }, 1);
+      return null;
+    }
     case 'close': {
       const channel = channels.get(cmd.name)!;
-      channel.closed = true;
-      if (channel.server) channel.server.dispose();
-      else hub.remove(channel.buffer);
-      channels.delete(cmd.name);
+      const close = () => {
+        channel.closed = true;
+        if (channel.server) channel.server.dispose();
+        else hub.remove(channel.buffer);
+        channels.delete(cmd.name);
+      };
+      if (cmd.delayMs === undefined) close();
+      else setTimeout(close, cmd.delayMs);
       return null;
     }
     case 'readFile':

@@ -33,6 +33,8 @@ export const DOFF = 7; // offset of this frame's data bytes in the message
 export const HTOTAL = 8; // header bytes of the whole message
 export const DTOTAL = 9; // data bytes of the whole message
 export const MAGIC = 10;
+/** Set (1) by the server's dispose: the client fails fast instead of waiting for an answer that never comes. */
+export const CLOSED = 11;
 const WORDS = 16;
 const MAGIC_VALUE = 0x46735250; // 'FsRP'
 

@@ -5,7 +5,7 @@
 
 import { FsError, type FsDirectory, type FsFile, type FsNode, type FsSymlink } from '../../fs/types';
 import {
-  CALL, ChannelMemory, DOFF, HOFF, KIND, MessageAssembly, PULL, REQUEST,
+  CALL, ChannelMemory, CLOSED, DOFF, HOFF, KIND, MessageAssembly, PULL, REQUEST,
   RESPONSE, RSEQ, SEQ, SERVING, STATE, waitAsyncFor,
 } from './FsRpcChannel';
 import {
@@ -69,8 +69,21 @@ export class FsRpcServer {
     return new Promise<never>(() => {});
   }
 
-  /** Forgets every node id (releasing the nodes) and stops serving. */
+  /**
+   * Forgets every node id (releasing the nodes) and stops serving. The
+   * channel is marked closed: its client's current and later requests fail
+   * with EIO instead of waiting forever (a process outliving its channel).
+   */
   dispose(): void {
+    if (this.disposed) return;
+    const w = this.mem.words;
+    Atomics.store(w, CLOSED, 1);
+    // Answer a request that is already waiting, so its client wakes now.
+    if (Atomics.compareExchange(w, STATE, REQUEST, SERVING) === REQUEST) {
+      this.respond({ e: 'EIO', m: 'fsRpc: channel closed' }, EMPTY);
+      Atomics.store(w, RSEQ, Atomics.load(w, SEQ));
+      Atomics.store(w, STATE, RESPONSE);
+    }
     this.disposed = true;
     this.ids.clear();
     this.nodes.clear();

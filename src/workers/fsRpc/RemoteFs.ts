@@ -14,7 +14,7 @@ import {
   type TimeSpec,
 } from '../../fs/types';
 import {
-  CALL, ChannelMemory, DLEN, DOFF, HLEN, HOFF, HTOTAL, IDLE, KIND, MessageAssembly, PULL, REQUEST,
+  CALL, ChannelMemory, CLOSED, DLEN, DOFF, HLEN, HOFF, HTOTAL, IDLE, KIND, MessageAssembly, PULL, REQUEST,
   RESPONSE, RSEQ, SEQ, STATE,
 } from './FsRpcChannel';
 import {
@@ -126,6 +126,7 @@ class RpcClient {
   /** Publishes the frame in the buffer and blocks until its answer is there. */
   private exchange(): void {
     const w = this.mem.words;
+    if (Atomics.load(w, CLOSED) !== 0) throw new FsError('EIO', 'fsRpc: channel closed');
     const seq = (this.seq = (this.seq + 1) | 0);
     Atomics.store(w, SEQ, seq);
     Atomics.store(w, STATE, REQUEST);
@@ -143,6 +144,10 @@ class RpcClient {
     for (;;) {
       const state = Atomics.load(w, STATE);
       if (state === RESPONSE || state === IDLE) return;
+      // Closed while our request was never taken: nobody will answer it.
+      if (Atomics.load(w, CLOSED) !== 0 && Atomics.compareExchange(w, STATE, REQUEST, IDLE) === REQUEST) {
+        throw new FsError('EIO', 'fsRpc: channel closed');
+      }
       if (Atomics.wait(w, STATE, state, this.sliceMs) !== 'timed-out' || !this.checkInterrupt) continue;
       try {
         this.checkInterrupt();
