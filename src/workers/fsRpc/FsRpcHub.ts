@@ -6,7 +6,7 @@
 
 import type { FsDirectory } from '../../fs/types';
 import { createFsRpcBuffer, createFsRpcDoorbell, waitAsyncFor } from './FsRpcChannel';
-import { FsRpcServer } from './FsRpcServer';
+import { FsRpcServer, MAX_BUSY_MS } from './FsRpcServer';
 
 /** What a process worker needs to reach the container's fs: `new RemoteFs(buffer, { doorbell })`. */
 export interface FsRpcEndpoint {
@@ -14,8 +14,6 @@ export interface FsRpcEndpoint {
   readonly doorbell: SharedArrayBuffer;
 }
 
-/** Serve this long without yielding at most, so a client streaming a huge file cannot starve the event loop. */
-const MAX_BUSY_MS = 20;
 
 export class FsRpcHub {
   readonly doorbell: SharedArrayBuffer;

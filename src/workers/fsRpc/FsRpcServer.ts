@@ -13,6 +13,8 @@ import {
 } from './wire';
 
 const EMPTY = new Uint8Array(0);
+/** serveForever yields to the event loop after serving this long without a pause. */
+export const MAX_BUSY_MS = 20;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -60,11 +62,17 @@ export class FsRpcServer {
   /** Serves this channel until dispose(), waiting with Atomics.waitAsync (the event loop stays free). */
   async serveForever(): Promise<never> {
     const w = this.mem.words;
+    let busySince = Date.now();
     while (!this.disposed) {
-      if (this.servePending()) continue;
-      const state = Atomics.load(w, STATE);
-      if (state === REQUEST) continue;
-      await waitAsyncFor(w, STATE, state);
+      if (this.servePending()) {
+        // A client streaming a huge file must not starve the rest of the event loop.
+        if (Date.now() - busySince < MAX_BUSY_MS) continue;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      } else {
+        const state = Atomics.load(w, STATE);
+        if (state !== REQUEST) await waitAsyncFor(w, STATE, state);
+      }
+      busySince = Date.now();
     }
     return new Promise<never>(() => {});
   }
