@@ -1,21 +1,36 @@
 // CRuby (ruby+stdlib.wasm from @ruby/3.4-wasm-wasi, ~30 MB) run as the
 // `ruby` command by src/workers/drivers/ruby.ts over our WasiProcess and a
-// real ContainerFs, in-process. The module is compiled once for the file;
-// every run gets a fresh instance, as a container process would.
+// real ContainerFs holding the built `ruby` image (images/ruby), in-process.
+// The binary is read from the container fs and compiled once for the file;
+// every run gets a fresh instance and fs, as a container process would.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContainerFs } from '../../src/fs/ContainerFs';
+import { ImageLayer } from '../../src/fs/ImageLayer';
+import { ImageStore, type LoadedImage } from '../../src/images/ImageStore';
+import { NodeImageSource } from '../../src/images/NodeImageSource';
 import { ProcessKilled, WasiProcess } from '../../src/wasi';
 import { BufferInput, CollectOutput, SleepWaiter } from '../../src/wasi/testing/fakes';
 import { parseRubyArgs, runRuby } from '../../src/workers/drivers/ruby';
 
 const RUBY_WASM = createRequire(import.meta.url).resolve('@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm');
 
+const BUILT_IMAGES = join(dirname(fileURLToPath(import.meta.url)), '../../build/images');
+const RUBY = '/usr/local/bin/ruby';
+
+let image: LoadedImage;
 let module: WebAssembly.Module;
 
+function imageFs(): ContainerFs {
+  return new ContainerFs({ layers: image.layers.map((layer) => new ImageLayer(layer.entries)) });
+}
+
 beforeAll(async () => {
-  module = await WebAssembly.compile(readFileSync(RUBY_WASM));
+  image = await new ImageStore(new NodeImageSource(BUILT_IMAGES)).get('ruby');
+  module = await WebAssembly.compile(imageFs().readFile(RUBY) as Uint8Array<ArrayBuffer>);
 });
 
 interface RunOptions {
@@ -31,8 +46,7 @@ interface RunOptions {
 }
 
 async function ruby(argv: string[], options: RunOptions = {}) {
-  const fs = new ContainerFs();
-  fs.mkdirp('/tmp'); // every image has one
+  const fs = imageFs();
   for (const [path, text] of Object.entries(options.files ?? {})) fs.writeFile(path, text);
   const stdin = new BufferInput(options.stdin ?? '');
   const chunks = [...(options.stdinChunks ?? [])];
@@ -46,7 +60,7 @@ async function ruby(argv: string[], options: RunOptions = {}) {
   const stderr = new CollectOutput();
   const wasi = new WasiProcess({
     args: argv,
-    env: options.env ?? ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/root'],
+    env: options.env ?? image.config.Env,
     preopens: [{ guestPath: '/', dir: fs.root }],
     stdin, stdout, stderr, waiter,
     checkSignals: () => {
@@ -56,6 +70,17 @@ async function ruby(argv: string[], options: RunOptions = {}) {
   const status = await runRuby(module, wasi, argv);
   return { status, stdout: stdout.text(), stderr: stderr.text(), waits: waiter.calls, fs };
 }
+
+describe('the ruby image', () => {
+  it('holds the npm package\'s ruby+stdlib.wasm as its entrypoint and names the driver', () => {
+    expect(image.config.Entrypoint).toEqual([RUBY]);
+    expect(image.config.Labels['io.flotilla.driver']).toBe('ruby');
+    expect(image.config.Env).toContain('PATH=/usr/local/bin:/usr/bin:/bin');
+    const node = imageFs().lookupPath(RUBY);
+    expect(node?.kind === 'file' && node.stat().mode & 0o777).toBe(0o755);
+    expect(Buffer.from(imageFs().readFile(RUBY)).equals(readFileSync(RUBY_WASM))).toBe(true);
+  });
+});
 
 describe('parseRubyArgs', () => {
   it('-e: the code leaves argv, the rest goes behind --', () => {
