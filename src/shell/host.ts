@@ -75,6 +75,14 @@ export interface ShellHost {
   killGroup(pgid: number, signal: number): void;
   /** The shell's own pid (for $$). */
   readonly pid: number;
+  /**
+   * Optional (added by the shell): the process group the shell itself is in. A non-interactive
+   * shell puts its children there, so Ctrl-C sent to the shell's group reaches them too. When
+   * absent, every child starts its own group.
+   */
+  readonly pgid?: number;
+  /** Optional (added by the shell): signals any process by pid, for `kill PID` of processes the shell did not start; throws ESRCH. */
+  kill?(pid: number, signal: number): void;
 
   // -- file system (absolute paths; the shell resolves relative ones against its cwd) --
   stat(path: string): ShellStat | undefined;
