@@ -10,6 +10,7 @@ import { Supervisor } from '../kernel/Supervisor';
 import type { WorkerFactory } from '../kernel/WorkerHandle';
 import { WorkerPool } from '../kernel/WorkerPool';
 import { WASI_PREVIEW1_FUNCTIONS } from '../wasi';
+import { FLOTILLA_EXTENSION_FUNCTIONS, FLOTILLA_EXTENSION_MODULE } from '../workers/extensionNames';
 import { ContainerHandle } from './ContainerHandle';
 import { StoreCatalog } from './StoreCatalog';
 import type { Container, ContainerInfo, ContainerOptions, FlotillaRuntime, ImageInfo, RuntimeEvent, Subscribe } from './types';
@@ -29,7 +30,10 @@ export interface RuntimeOptions {
   readonly workers?: WorkerFactory;
 }
 
-const SUPPORTED_IMPORTS: ReadonlySet<string> = new Set(WASI_PREVIEW1_FUNCTIONS.map((name) => `wasi_snapshot_preview1.${name}`));
+const SUPPORTED_IMPORTS: ReadonlySet<string> = new Set([
+  ...WASI_PREVIEW1_FUNCTIONS.map((name) => `wasi_snapshot_preview1.${name}`),
+  ...FLOTILLA_EXTENSION_FUNCTIONS.map((name) => `${FLOTILLA_EXTENSION_MODULE}.${name}`),
+]);
 
 export class Runtime implements FlotillaRuntime {
   readonly onEvent: Subscribe<RuntimeEvent>;

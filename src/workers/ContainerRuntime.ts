@@ -26,6 +26,8 @@ import { ProgramLoader } from './kernel/ProgramLoader';
 import { ProcessStdin, MessageOutput } from './stdio';
 import { PROTOCOL_VERSION, type AttachSpec, type ContainerWorkerApi, type KernelServices, type ProcessExit, type ProcessSpec, type WorkerMessage } from './protocol';
 import { terminatesByDefault } from './signals';
+import { FLOTILLA_EXTENSION_MODULE, usesProcessExtensions } from './extensionNames';
+import { flotillaExtensions } from './process/extensions';
 
 export type PostMessage = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
@@ -63,7 +65,12 @@ export class ContainerRuntime implements ContainerWorkerApi {
     this._running = true;
     let exit: ProcessExit;
     try {
-      exit = spec.program.kind === 'shell' ? await this._runShell(spec, attached) : this._runHere(spec, spec.program.module, attached);
+      // Plain WASI commands run right here; the shell, and programs that start
+      // other processes, need the container kernel on this worker's event loop.
+      const program = spec.program;
+      exit = program.kind === 'wasm' && !usesProcessExtensions(program.module)
+        ? this._runHere(spec, program.module, attached)
+        : await this._runInKernel(spec, attached);
     } finally {
       this._running = false;
       attached.control.clearSignal();
@@ -99,7 +106,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
         waiter: { wait: (timeoutMs) => control.waitForWake(seenWakes, timeoutMs) },
         checkSignals,
       });
-      const instance = new WebAssembly.Instance(module, process.imports);
+      const extensions = flotillaExtensions({ pid: 1, memory: () => memory, containerControl: control, check: checkSignals });
+      const instance = new WebAssembly.Instance(module, { ...process.imports, [FLOTILLA_EXTENSION_MODULE]: extensions });
       memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;
       return { kind: 'exit', code: process.run(instance) };
     } catch (error) {
@@ -107,8 +115,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
     }
   }
 
-  /** Runs the built-in shell as the container's main process, its programs in process workers. */
-  private async _runShell(spec: ProcessSpec, attached: Attached): Promise<ProcessExit> {
+  /** Runs the main program under the container kernel: the shell on this event loop, programs in process workers. */
+  private async _runInKernel(spec: ProcessSpec, attached: Attached): Promise<ProcessExit> {
     const { fs, control, tty, services } = attached;
     const hub = new FsRpcHub();
     void hub.serveForever();
@@ -127,7 +135,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
     const stopSignals = watchSignals(control, kernel);
     try {
       const env = Object.fromEntries(spec.env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
-      const init = await kernel.spawn(0, { argv: spec.args, path: spec.args[0]!, env, cwd: spec.cwd, stdio: kernel.containerStdio() });
+      const init = await kernel.spawnProgram(0, spec.program, { argv: spec.args, path: spec.args[0]!, env, cwd: spec.cwd, stdio: kernel.containerStdio() });
       const status = await init.wait();
       return status > 128 && status < 160 ? { kind: 'signal', signal: status - 128 } : { kind: 'exit', code: status };
     } catch (error) {

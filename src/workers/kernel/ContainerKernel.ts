@@ -11,7 +11,8 @@ import type { ProcessExit } from '../protocol';
 import { PROCESS_PROTOCOL_VERSION, type StdioDescriptor } from '../process/processProtocol';
 import type { ProcessWorkerPool } from './ProcessWorkerPool';
 import { ProgramLoader, type Program } from './ProgramLoader';
-import { ContainerInputStream, ContainerOutputStream, PipeStream } from './streams';
+import { KernelCallError, KernelCallServer, createKernelCallBuffer, type KernelCall } from './KernelCalls';
+import { ContainerInputStream, ContainerOutputStream, NullStream, PipeStream } from './streams';
 import { Pipe } from './Pipe';
 
 export const SIGINT = 2;
@@ -91,10 +92,14 @@ export class ContainerKernel {
 
   /** Starts a program; `parent` is the pid of the process asking (0 for the container itself). */
   async spawn(parent: number, options: SpawnOptions): Promise<ShellProcess> {
-    const program = await this.options.programs.load(options.path);
+    return this.spawnProgram(parent, await this.options.programs.load(options.path), options);
+  }
+
+  /** Starts an already loaded program (e.g. the container's main program, compiled by the supervisor). */
+  spawnProgram(parent: number, program: Program, options: SpawnOptions): Promise<ShellProcess> {
     const pid = this._nextPid++;
     const pgid = options.pgid ?? pid;
-    if (program.kind === 'shell') return this._startShell(pid, parent, pgid, options);
+    if (program.kind === 'shell') return Promise.resolve(this._startShell(pid, parent, pgid, options));
     return this._startWorker(pid, parent, pgid, options, program);
   }
 
@@ -164,8 +169,19 @@ export class ContainerKernel {
       this._descriptor(options.stdio.stdout, 'write', books),
       this._descriptor(options.stdio.stderr, 'write', books),
     ] as const;
+    await this._launch(record, books, program, options, stdio);
+    return this._handle(record);
+  }
+
+  /** Runs a program in a process worker with the given stdio; answers its kernel calls. */
+  private async _launch(record: KernelProcess, books: ProcessBookkeeping, program: Extract<Program, { kind: 'wasm' }>, options: Pick<SpawnOptions, 'argv' | 'env' | 'cwd'>, stdio: readonly [StdioDescriptor, StdioDescriptor, StdioDescriptor]): Promise<void> {
+    const { pid } = record;
     const fsChannel = this.options.fsServer.open();
     books.releases.push(() => this.options.fsServer.close(fsChannel));
+    const kernelCalls = createKernelCallBuffer();
+    const callServer = new KernelCallServer(kernelCalls, (call) => this._kernelCall(record, stdio, call));
+    void callServer.serveForever();
+    books.releases.push(() => callServer.close());
     let worker;
     try {
       worker = await this.options.workers.acquire();
@@ -189,14 +205,77 @@ export class ContainerKernel {
         argv: options.argv,
         env,
         fsChannel,
-        control: control.buffer,
+        kernelCalls,
+        control: record.control!.buffer,
         containerControl: this.options.control.buffer,
         stdio,
         tty: this.options.tty,
         driver: program.driver,
       },
     });
-    return this._handle(record);
+  }
+
+  /** proc_spawn / proc_wait / proc_kill from a program (docs/PROC.md). */
+  private async _kernelCall(caller: KernelProcess, callerStdio: readonly [StdioDescriptor, StdioDescriptor, StdioDescriptor], call: KernelCall): Promise<number> {
+    switch (call.op) {
+      case 'spawn': {
+        const env = Object.fromEntries(call.env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+        const path = this._which(call.argv[0] ?? '', env.PATH ?? '/usr/local/bin:/usr/bin:/bin', call.cwd);
+        const program = await this.options.programs.load(path);
+        const pid = this._nextPid++;
+        if (program.kind === 'shell') {
+          const stdio = { stdin: this._stream(callerStdio[0]), stdout: this._stream(callerStdio[1]), stderr: this._stream(callerStdio[2]) };
+          this._startShell(pid, caller.pid, caller.pgid, { argv: call.argv, path, env, cwd: call.cwd, stdio });
+          return pid;
+        }
+        const child = this._register(pid, caller.pid, caller.pgid, call.argv, new ControlBlock());
+        // The child shares the caller's streams: one more reference to each pipe end.
+        for (const descriptor of callerStdio) {
+          if (descriptor.kind === 'pipe') {
+            new Pipe(descriptor.buffer).addRef(descriptor.end);
+            child.books.releases.push(() => new Pipe(descriptor.buffer).release(descriptor.end));
+          }
+        }
+        await this._launch(child.record, child.books, program, { argv: call.argv, env, cwd: call.cwd }, callerStdio);
+        return pid;
+      }
+      case 'wait': {
+        const child = this._processes.get(call.pid);
+        if (!child || child.ppid !== caller.pid) throw new KernelCallError('ECHILD', `process ${call.pid} is not a child of ${caller.pid}`);
+        return this.wait(call.pid);
+      }
+      case 'kill':
+        this.kill(call.pid, call.signal);
+        return 0;
+    }
+  }
+
+  /** PATH lookup for programs started by programs (the shell does its own). */
+  private _which(command: string, path: string, cwd: string): string {
+    if (command.includes('/')) return command.startsWith('/') ? command : `${cwd.replace(/\/$/, '')}/${command}`;
+    for (const dir of path.split(':').filter(Boolean)) {
+      const candidate = `${dir.replace(/\/$/, '')}/${command}`;
+      const node = this.options.fs.lookupPath(candidate);
+      if (node?.kind === 'file') return candidate;
+    }
+    throw new ShellHostError('ENOENT', `${command}: not found`);
+  }
+
+  /** A shell stream over a stdio descriptor (for a shell started by a program). */
+  private _stream(descriptor: StdioDescriptor): ShellStream {
+    switch (descriptor.kind) {
+      case 'pipe': {
+        const pipe = new Pipe(descriptor.buffer);
+        pipe.addRef(descriptor.end);
+        return new PipeStream(pipe, descriptor.end);
+      }
+      case 'container-in':
+        return this.containerStdio().stdin;
+      case 'container-out':
+        return descriptor.fd === 1 ? this.containerStdio().stdout : this.containerStdio().stderr;
+      default:
+        return new NullStream();
+    }
   }
 
   /** How a process worker reaches one of its streams; other streams are pumped through a pipe. */

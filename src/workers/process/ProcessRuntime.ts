@@ -9,6 +9,7 @@ import { classifyFailure } from '../exitClassifier';
 import { RemoteFs } from '../fsRpc/RemoteFs';
 import type { ProcessExit } from '../protocol';
 import { terminatesByDefault } from '../signals';
+import { FLOTILLA_EXTENSION_MODULE } from '../extensionNames';
 import { flotillaExtensions } from './extensions';
 import type { ProcessWorkerMessage, ProcessWorkerSpec } from './processProtocol';
 import { inputFor, outputFor, type StdioContext } from './processStdio';
@@ -47,7 +48,7 @@ export function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessage): v
       waiter: { wait: (timeoutMs) => control.waitForWake(seenWakes, Math.min(timeoutMs, WAIT_SLICE_MS)) },
       checkSignals: check,
     });
-    const imports = { ...wasi.imports, flotilla_v1: flotillaExtensions({ pid: spec.pid, memory: () => memory, containerControl }) };
+    const imports = { ...wasi.imports, [FLOTILLA_EXTENSION_MODULE]: flotillaExtensions({ pid: spec.pid, memory: () => memory, containerControl, kernelCalls: spec.kernelCalls, check }) };
     const instance = new WebAssembly.Instance(spec.module, imports);
     memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;
     exit = { kind: 'exit', code: wasi.run(instance) };

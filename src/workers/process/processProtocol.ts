@@ -22,6 +22,8 @@ export interface ProcessWorkerSpec {
   readonly env: readonly string[];
   /** Channel of the container's file-system server (RemoteFs). */
   readonly fsChannel: import('../fsRpc/FsRpcHub').FsRpcEndpoint;
+  /** The channel of the process's calls to its kernel (proc_spawn, proc_wait, proc_kill). */
+  readonly kernelCalls: SharedArrayBuffer;
   /** This process's ControlBlock: its signals. */
   readonly control: SharedArrayBuffer;
   /** The container's ControlBlock: stdin ring, terminal size. */
