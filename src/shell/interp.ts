@@ -80,8 +80,6 @@ export class Interp implements ExpandContext {
   private substStatus: number | undefined;
   /** Streams opened by `exec >file`: the shell keeps them until replaced. */
   private readonly execStreams: ShellStream[] = [];
-  /** Set by `kill %n` on a job run by a forked interpreter. */
-  cancelled = false;
 
   constructor(readonly host: ShellHost, readonly state: ShellState, readonly shared: SharedContext, readonly config: InterpConfig) {
     this.expander = new Expander(this);
@@ -94,7 +92,8 @@ export class Interp implements ExpandContext {
 
   fork(jobGroup: ProcessGroup | undefined): Interp {
     const child = new Interp(this.host, this.state.fork(), this.shared, { interactive: false, jobGroup: jobGroup ?? this.config.jobGroup, forked: true });
-    child.onSpawn = this.onSpawn;
+    child.onStart = this.onStart;
+    child.cancelToken = this.cancelToken;
     return child;
   }
 
@@ -158,7 +157,7 @@ export class Interp implements ExpandContext {
 
   async execItem(item: ListItem, io: Io): Promise<number> {
     await this.shared.checkpoint();
-    if (this.cancelled) throw new ExitSignal(143);
+    if (this.cancelToken.cancelled) throw new ExitSignal(143);
     if (item.background) {
       await this.startBackground(item, io);
       this.state.status = 0;
@@ -172,14 +171,18 @@ export class Interp implements ExpandContext {
     const child = this.fork(group);
     // Background jobs must not steal the terminal's input from the shell.
     const bgIo = io.stdin.isTerminal ? io.with(0, this.nullInput()) : io;
+    // $! needs the pid of the job's first program: wait until it has one, or until the job is
+    // clearly running shell code (a builtin or function came first) or is already over.
     let started!: () => void;
-    const spawned = new Promise<void>((r) => { started = r; });
-    child.onSpawn = started;
+    const startedP = new Promise<void>((r) => { started = r; });
+    child.onStart = started;
+    child.cancelToken = { cancelled: false };
+    const token = child.cancelToken;
     const done = child.runForked(() => child.execAndOr(item.andOr, bgIo)).finally(() => { if (bgIo !== io) bgIo.stdin.close(); });
-    await Promise.race([spawned, done]);
-    const job = this.jobs.add(group, item.text, done, () => { child.cancelled = true; });
-    this.state.lastBgPid = group.lastPid ?? job.id;
-    if (this.interactive) await writeText(io.stderr, `[${job.id}] ${this.state.lastBgPid}\n`).catch(() => {});
+    await Promise.race([startedP, done]);
+    const job = this.jobs.add(group, item.text, done, () => { token.cancelled = true; });
+    this.state.lastBgPid = job.pid;
+    if (this.interactive) await writeText(io.stderr, `[${job.id}] ${job.pid}\n`).catch(() => {});
   }
 
   /** /dev/null when the container has one (hosts may only accept their own streams), else a closed stream. */
@@ -191,8 +194,10 @@ export class Interp implements ExpandContext {
     }
   }
 
-  /** Called the first time a program of this interpreter is spawned (background job announcement). */
-  onSpawn: (() => void) | undefined;
+  /** Called when a program has been spawned or a builtin/function is about to run (background job announcement). */
+  onStart: (() => void) | undefined;
+  /** Shared by all forks of one background job: `kill %n` sets it and shell code of the job stops. */
+  cancelToken = { cancelled: false };
 
   async execAndOr(ao: AndOr, io: Io): Promise<number> {
     // Every pipeline but the last is a condition (no errexit for it).
@@ -444,6 +449,7 @@ export class Interp implements ExpandContext {
     const fn = skipFunctions ? undefined : this.state.functions.get(name);
     const builtin = BUILTINS.get(name);
     if (fn || builtin) {
+      this.onStart?.();
       // Prefix assignments hold only for the duration of a function or builtin.
       const saved = assigns.map(([k]) => [k, this.state.vars.get(k)] as const);
       for (const [k, v] of assigns) this.assign(k, v);

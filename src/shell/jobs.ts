@@ -21,12 +21,38 @@ export class ProcessGroup {
 
   private readonly fixed: boolean;
 
-  /** pgid to pass to spawn: undefined for the first process (it starts the group). */
-  spawnPgid(): number | undefined {
-    return this.pgid;
+  /** The leader's spawn while it is in flight: later stages wait for it to learn the pgid. */
+  private leading: Promise<ShellProcess> | undefined;
+
+  /**
+   * Spawns one process of the group. Pipeline stages spawn concurrently, but only the first
+   * may start the group; the others must wait for its pid (a failed leader hands over).
+   */
+  async spawn(start: (pgid: number | undefined) => Promise<ShellProcess>): Promise<ShellProcess> {
+    while (this.pgid === undefined && this.leading) {
+      try {
+        await this.leading;
+      } catch {
+        // The would-be leader failed to start: try to lead in its place.
+      }
+    }
+    if (this.pgid !== undefined) {
+      const proc = await start(this.pgid);
+      this.added(proc);
+      return proc;
+    }
+    const p = start(undefined);
+    this.leading = p;
+    try {
+      const proc = await p;
+      this.added(proc);
+      return proc;
+    } finally {
+      if (this.leading === p) this.leading = undefined;
+    }
   }
 
-  added(proc: ShellProcess): void {
+  private added(proc: ShellProcess): void {
     this.procs.push(proc);
     if (this.pgid === undefined) this.pgid = proc.pid;
     if (this.foreground && !this.fixed && !this.holdsTerminal) {
@@ -64,6 +90,8 @@ export class ProcessGroup {
 
 export interface Job {
   readonly id: number;
+  /** Its last program's pid, or a stand-in when the job only runs shell code (so $! and kill PID work). */
+  readonly pid: number;
   readonly group: ProcessGroup;
   readonly text: string;
   readonly done: Promise<number>;
@@ -72,6 +100,9 @@ export interface Job {
   cancel(): void;
 }
 
+/** Stand-in pids of jobs without programs, out of the way of real pids. */
+const PSEUDO_PID_BASE = 90000;
+
 export class JobTable {
   readonly jobs: Job[] = [];
   private nextId = 1;
@@ -79,7 +110,7 @@ export class JobTable {
   add(group: ProcessGroup, text: string, done: Promise<number>, cancel: () => void): Job {
     const id = this.jobs.length === 0 ? 1 : Math.max(this.nextId, ...this.jobs.map((j) => j.id + 1));
     this.nextId = id + 1;
-    const job: Job = { id, group, text, done, status: undefined, cancel };
+    const job: Job = { id, pid: group.lastPid ?? PSEUDO_PID_BASE + id, group, text, done, status: undefined, cancel };
     void done.then((s) => { job.status = s; }, () => { job.status = 1; });
     this.jobs.push(job);
     return job;
@@ -94,7 +125,7 @@ export class JobTable {
       if (/^[0-9]+$/.test(rest)) return this.jobs.find((j) => j.id === Number(rest));
       return this.jobs.find((j) => j.text.startsWith(rest));
     }
-    if (/^[0-9]+$/.test(spec)) return this.jobs.find((j) => j.group.procs.some((p) => p.pid === Number(spec)));
+    if (/^[0-9]+$/.test(spec)) return this.jobs.find((j) => j.pid === Number(spec) || j.group.procs.some((p) => p.pid === Number(spec)));
     return undefined;
   }
 

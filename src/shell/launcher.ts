@@ -107,7 +107,7 @@ export class Launcher {
     const group = interp.group ?? new ProcessGroup(host, false, host.pgid);
     let proc: ShellProcess;
     try {
-      proc = await host.spawn({ argv, path, env, cwd: interp.state.cwd, stdio: io.stdio(), pgid: group.spawnPgid() });
+      proc = await group.spawn((pgid) => host.spawn({ argv, path, env, cwd: interp.state.cwd, stdio: io.stdio(), pgid }));
     } catch (e) {
       if (!(e instanceof ShellHostError)) throw e;
       switch (e.code) {
@@ -125,10 +125,10 @@ export class Launcher {
           return 126;
       }
     }
-    group.added(proc);
-    interp.onSpawn?.();
+    interp.onStart?.();
+    const foreground = group.foreground;
     const status = await proc.wait();
-    if (status === 130 && group.foreground) {
+    if (status === 130 && foreground) {
       // The program died of Ctrl-C: the cursor is still on its line.
       await writeText(io.stderr, '\n').catch(() => {});
     }

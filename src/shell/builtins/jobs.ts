@@ -11,11 +11,11 @@ async function jobs(ctx: BuiltinContext): Promise<number> {
   let text = '';
   for (const job of [...table.jobs]) {
     if (flags.includes('p')) {
-      text += `${job.group.lastPid ?? job.id}\n`;
+      text += `${job.pid}\n`;
       continue;
     }
     let line = table.describe(job);
-    if (flags.includes('l')) line = line.replace(/^(\[\d+\][+ -])/, `$1 ${job.group.lastPid ?? ''}`);
+    if (flags.includes('l')) line = line.replace(/^(\[\d+\][+ -])/, `$1 ${job.pid}`);
     text += line + '\n';
   }
   await out(ctx, text);
@@ -134,8 +134,12 @@ async function kill(ctx: BuiltinContext): Promise<number> {
     }
     const pid = Number(t);
     const proc = interp.jobs.jobs.flatMap((j) => j.group.procs).find((p) => p.pid === pid);
+    const job = interp.jobs.jobs.find((j) => j.pid === pid);
     try {
-      if (proc) proc.kill(signal);
+      if (job && !proc) {
+        job.group.kill(signal);
+        if (signal !== 18 && signal !== 0) job.cancel();
+      } else if (proc) proc.kill(signal);
       else if (pid < 0) interp.host.killGroup(-pid, signal);
       else if (interp.host.kill) interp.host.kill(pid, signal);
       else throw new ShellHostError('ESRCH', 'No such process');
