@@ -67,8 +67,10 @@ function wordAtCursor(before: string): WordAtCursor {
   return { prefix: cur, commandPosition };
 }
 
-function escapeWord(word: string): string {
-  return word.replace(/[\s'"\\$`&|;<>()*?[\]#~!{}]/g, '\\$&');
+/** Backslash-escapes what the lexer would otherwise split or expand (a leading ~ only when it is a file name). */
+function escapeWord(word: string, fromUser = ''): string {
+  const escaped = word.replace(/[\s'"\\$`&|;<>()*?[\]#!{}]/g, '\\$&');
+  return fromUser === '' && escaped.startsWith('~') ? '\\' + escaped : escaped;
 }
 
 export function complete(line: string, cursor: number, state: ShellState, host: ShellHost): string[] {
@@ -105,7 +107,7 @@ export function complete(line: string, cursor: number, state: ShellState, host: 
       if (!e.startsWith(namePart) || (e.startsWith('.') && !namePart.startsWith('.'))) continue;
       const st = host.stat(resolvePath(state.cwd, joinPath(dir || '.', e)));
       if (commandPosition && st?.kind === 'file' && (st.mode & 0o111) === 0) continue;
-      found.add(escapeWord(dirPart + e) + (st?.kind === 'directory' ? '/' : ''));
+      found.add(escapeWord(dirPart, 'typed') + escapeWord(e, dirPart) + (st?.kind === 'directory' ? '/' : ''));
     }
   }
   return [...found].sort();

@@ -57,7 +57,6 @@ export class Shell {
     const argv = options.argv;
     state.arg0 = argv[0] ?? 'sh';
     let interactive = options.interactive;
-    let login = (argv[0] ?? '').startsWith('-');
     let command: string | undefined;
     let readStdin = false;
     let i = 1;
@@ -70,7 +69,7 @@ export class Shell {
       for (const f of a.slice(1)) {
         if (f === 'c') command = '';
         else if (f === 'i') interactive = true;
-        else if (f === 'l') login = true;
+        else if (f === 'l') continue; // login shells: accepted, see FLOTILLA_LOGIN below
         else if (f === 's') readStdin = true;
         else if (f === 'e') state.options.errexit = a[0] === '-';
         else if (f === 'u') state.options.nounset = a[0] === '-';
@@ -97,12 +96,19 @@ export class Shell {
     }
     if (interactive && state.get('PS1') === undefined) state.set('PS1', '\\u@\\h:\\w\\$ ');
     this.interactive = interactive;
-    this.login = login || options.env.FLOTILLA_LOGIN === '1';
+    // /etc/motd is login's job: the runtime says so with FLOTILLA_LOGIN=1 (a `-sh` argv0 alone does not).
+    // It is consumed here so that shells started from this one do not print it again.
+    this.login = options.env.FLOTILLA_LOGIN === '1';
+    state.unset('FLOTILLA_LOGIN');
     this.usageError = usage;
 
     this.shared = nested?.shared ?? new SharedContext();
-    this.shared.runShell = (shArgv, env, cwd, io, group) =>
-      new Shell(host, { argv: shArgv, env, cwd, stdio: io.stdio(), interactive: false }, { shared: this.shared, group }).run();
+    this.shared.runShell = (shArgv, env, cwd, io, group) => {
+      // `sh` typed at a terminal is an interactive shell (the constructor turns -c and scripts
+      // non-interactive again); it does its own job control, so it gets no group of ours.
+      const tty = io.stdin.isTerminal && io.stderr.isTerminal;
+      return new Shell(host, { argv: shArgv, env, cwd, stdio: io.stdio(), interactive: tty }, { shared: this.shared, group: tty ? undefined : group }).run();
+    };
     this.interp = new Interp(host, state, this.shared, { interactive, forked: false, jobGroup: nested?.group });
     this.io = Io.fromStdio(options.stdio);
   }

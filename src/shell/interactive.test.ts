@@ -79,6 +79,33 @@ describe('interactive shell', () => {
     expect(await run(s, 'history')).toBe('    1  echo one\n    2  for i in 1\ndo :; done\n    3  history\n');
   });
 
+  it('runs `sh` typed at the terminal as a nested interactive shell with its own variables', async () => {
+    const s = interactive();
+    await until(s.term, (o) => o === '$ ');
+    expect(await run(s, 'sh')).toBe('');
+    expect(await run(s, 'x=inner; echo $x')).toBe('inner\n');
+    expect(await run(s, 'exit 3')).toBe('');
+    expect(await run(s, 'echo $? ${x-unset}')).toBe('3 unset\n');
+  });
+
+  it('Ctrl-C abandons a read waiting at the terminal', async () => {
+    const s = interactive();
+    await until(s.term, (o) => o === '$ ');
+    s.term.type('read v; echo not reached\n');
+    await delay(10);
+    s.shell.interrupt();
+    await until(s.term, (o) => o === '$ \n$ ');
+    expect(await run(s, 'echo $?')).toBe('130\n');
+  });
+
+  it('does not hand FLOTILLA_LOGIN on to programs or nested shells', async () => {
+    const host = new FakeHost();
+    host.writeFile('/etc/motd', 'motd\n');
+    const s = interactive(host, { FLOTILLA_LOGIN: '1' });
+    await until(s.term, (o) => o === 'motd\n$ ');
+    expect(await run(s, 'printenv FLOTILLA_LOGIN; sh -c "echo nested"')).toBe('nested\n');
+  });
+
   it('passes COLUMNS and LINES to programs writing to the terminal', async () => {
     const s = interactive();
     await until(s.term, (o) => o === '$ ');

@@ -212,7 +212,8 @@ async function read(ctx: BuiltinContext): Promise<number> {
   let gotNewline = false;
   let sawInput = false;
   for (;;) {
-    const r = await reader.readLine();
+    // Ctrl-C while `read` waits at the terminal abandons it (the pending read is kept for the next reader).
+    const r = await ctx.interp.shared.interruptible(reader.readLine());
     if (r === null) break;
     sawInput = true;
     gotNewline = r.newline;
