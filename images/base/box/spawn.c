@@ -3,10 +3,11 @@
  *
  * WASI preview1 cannot start processes; Flotilla documents two extension
  * imports in module "flotilla_v1" (docs/PROC.md): proc_spawn and proc_wait.
- * A wasm module that imports a function the runtime does not provide cannot
- * be instantiated at all, so the imports are only compiled in with
- * -DBOX_PROC_EXT=1 (a "flags" entry of /bin/box in image.json) once the
- * runtime provides them. Applets of box itself always run in-process.
+ * Applets of box itself always run in-process (no spawn needed, and it
+ * works before the runtime implements the extension). As in
+ * images/include/flotilla.h, -DFLOTILLA_NO_EXTENSIONS builds without the
+ * imports, for WASI hosts that lack flotilla_v1 (a module importing a
+ * function its host lacks cannot be instantiated at all).
  */
 #include "box.h"
 
@@ -15,7 +16,7 @@
 
 extern char **environ;
 
-#if defined(BOX_PROC_EXT) && BOX_PROC_EXT
+#if defined(__wasm__) && !defined(FLOTILLA_NO_EXTENSIONS)
 __attribute__((import_module("flotilla_v1"), import_name("proc_spawn")))
 uint32_t flotilla_proc_spawn(const char *argv_buf, uint32_t argv_len, const char *env_buf,
 	uint32_t env_len, const char *cwd, uint32_t cwd_len, uint32_t *pid_out);
@@ -24,7 +25,7 @@ __attribute__((import_module("flotilla_v1"), import_name("proc_wait")))
 uint32_t flotilla_proc_wait(uint32_t pid, uint32_t *status_out);
 
 /* WASI errno values (not the libc ones) that proc_spawn documents. */
-enum { WASI_ENOENT = 44, WASI_ENOEXEC = 45, WASI_EAGAIN = 6 };
+enum { WASI_EAGAIN = 6, WASI_ENOENT = 44, WASI_ENOEXEC = 45, WASI_ENOSYS = 52 };
 
 /* Packs NULL-terminated `strings` as consecutive NUL-terminated strings. */
 static void pack_strings(buf_t *b, char *const *strings)
@@ -53,7 +54,8 @@ static int spawn_external(char **argv)
 	}
 	if (err != 0) {
 		box_err("%s: %s", argv[0], err == WASI_ENOEXEC ? "Exec format error"
-			: err == WASI_EAGAIN ? "Resource temporarily unavailable" : "cannot run");
+			: err == WASI_EAGAIN ? "Resource temporarily unavailable"
+			: err == WASI_ENOSYS ? "cannot run programs outside box (no process support)" : "cannot run");
 		return 126;
 	}
 	if (flotilla_proc_wait(pid, &status) != 0) {
