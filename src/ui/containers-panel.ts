@@ -14,6 +14,8 @@ export class ContainersPanel {
   constructor(
     private readonly rt: FlotillaRuntime,
     private readonly onShow: (id: string) => void,
+    /** Opens a terminal on a running container's tty (rows of tty containers get an Attach button). */
+    private readonly onAttach?: (id: string) => void,
   ) {
     this.body = h('tbody', { id: 'containers-body' });
     this.empty = h('p', { className: 'empty' }, 'No containers yet.');
@@ -84,11 +86,22 @@ export class ContainersPanel {
       h(
         'td',
         { className: 'actions' },
+        this.onAttach && info.state === 'running' && this.hasTty(info.id)
+          ? h('button', { type: 'button', className: 'attach', 'aria-label': `Attach to ${info.name}`, title: 'Open a terminal on this container', onclick: () => this.onAttach?.(info.id) }, 'Attach')
+          : null,
         running
           ? h('button', { type: 'button', 'aria-label': `Stop ${info.name}`, onclick: () => void this.act(info.id, 'stop') }, 'Stop')
           : h('button', { type: 'button', 'aria-label': `Remove ${info.name}`, onclick: () => void this.act(info.id, 'remove') }, 'Remove'),
       ),
     );
+  }
+
+  private hasTty(id: string): boolean {
+    try {
+      return this.rt.get(id).tty !== undefined;
+    } catch {
+      return false;
+    }
   }
 
   private async act(id: string, action: 'stop' | 'remove'): Promise<void> {

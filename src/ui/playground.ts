@@ -1,13 +1,27 @@
 // The playground page: boots the runtime, exposes it as `window.flotilla`
-// for automation, and mounts one module per panel. A terminal panel will be
-// another module mounted the same way.
+// for automation, opens a terminal on a shell in a base container, and
+// mounts the run and containers panels beside it.
+import '@xterm/xterm/css/xterm.css';
 import { Runtime } from '../api';
 import type { FlotillaRuntime } from '../api/types';
 import { ContainersPanel } from './containers-panel';
-import { $ } from './dom';
+import { $, h } from './dom';
 import { errorMessage } from './format';
 import { RunPanel } from './run-panel';
 import { StatusPanel } from './status-panel';
+import { TerminalPanel, type TerminalHook } from './terminal-panel';
+
+/** performance.now() values for benchmarks. */
+export interface FlotillaTiming {
+  /** When the page's script started. */
+  pageStart: number;
+  /** When the runtime was ready. */
+  runtimeReadyAt?: number;
+  /** When the first terminal's view was open (its container created, not yet started). */
+  terminalOpenedAt?: number;
+  /** When the first terminal's first output (the shell's prompt) was in its buffer. */
+  promptShownAt?: number;
+}
 
 declare global {
   interface Window {
@@ -15,8 +29,18 @@ declare global {
     flotilla?: FlotillaRuntime;
     /** Resolves with the runtime once it is ready; rejects when booting failed. */
     flotillaReady?: Promise<FlotillaRuntime>;
+    /** The open terminals, in tab order (read-only test hooks). */
+    flotillaTerminals?: TerminalHook[];
+    flotillaTiming?: FlotillaTiming;
   }
 }
+
+const timing: FlotillaTiming = { pageStart: performance.now() };
+window.flotillaTiming = timing;
+window.flotillaTerminals = [];
+
+/** How long the page waits for the first shell's prompt before calling itself ready anyway. */
+const FIRST_PROMPT_TIMEOUT_MS = 30_000;
 
 /** `?pool=N` overrides the runtime's default worker pool size. */
 function poolSizeFromUrl(): number | undefined {
@@ -28,8 +52,11 @@ function poolSizeFromUrl(): number | undefined {
 
 async function boot(): Promise<FlotillaRuntime> {
   const main = $('#main');
+  main.classList.add('workspace');
   const status = new StatusPanel();
-  main.append(status.el);
+  const side = h('aside', { className: 'side-panel', 'aria-label': 'Run and containers' }, status.el);
+  const terminalSlot = h('div', { className: 'terminal-slot' });
+  main.append(terminalSlot, side);
 
   const poolSize = poolSizeFromUrl();
   status.setPool(poolSize);
@@ -37,6 +64,7 @@ async function boot(): Promise<FlotillaRuntime> {
     imageBaseUrl: new URL('images/', document.baseURI).href,
     ...(poolSize === undefined ? {} : { poolSize }),
   });
+  timing.runtimeReadyAt = performance.now();
   // Not in the FlotillaRuntime contract; shown when the runtime has it.
   const showPool = () => {
     const idle: unknown = (rt as { idleWorkers?: unknown }).idleWorkers;
@@ -49,15 +77,56 @@ async function boot(): Promise<FlotillaRuntime> {
   const images = await rt.images();
   status.setImages(images.length);
 
+  const terminals = new TerminalPanel(rt, {
+    onChange: () => (window.flotillaTerminals = terminals.hooks),
+  });
+  terminalSlot.append(terminals.el);
   const run = new RunPanel(rt, images);
-  const containers = new ContainersPanel(rt, (id) => run.show(rt.get(id)));
-  main.append(run.el, containers.el);
+  const containers = new ContainersPanel(
+    rt,
+    (id) => run.show(rt.get(id)),
+    (id) => {
+      try {
+        terminals.attach(id);
+      } catch (error) {
+        console.error(`attach ${id}: ${errorMessage(error)}`);
+      }
+    },
+  );
+  side.append(run.el, containers.el);
 
   window.flotilla = rt;
   status.setRuntime('ready');
-  document.body.dataset.ready = 'true';
   addEventListener('pagehide', () => void rt.dispose());
+
+  // Ready once the runtime is and the first shell printed its prompt (or
+  // could not start: the rest of the playground still works).
+  await firstTerminal(terminals);
+  document.body.dataset.ready = 'true';
   return rt;
+}
+
+async function firstTerminal(terminals: TerminalPanel): Promise<void> {
+  let hook: TerminalHook;
+  try {
+    hook = await terminals.openNew();
+  } catch (error) {
+    document.body.dataset.terminalError = errorMessage(error);
+    console.error(`the first terminal did not open: ${errorMessage(error)}`);
+    return;
+  }
+  timing.terminalOpenedAt ??= performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), FIRST_PROMPT_TIMEOUT_MS)));
+  const result = await Promise.race([hook.ready().then(() => 'ready' as const), timeout]);
+  clearTimeout(timer);
+  if (result === 'ready') {
+    timing.promptShownAt = performance.now();
+  } else {
+    document.body.dataset.terminalError = 'the first shell printed nothing';
+    console.error('the first shell printed no prompt in time');
+  }
+  terminals.focusActive();
 }
 
 window.flotillaReady = boot();

@@ -1,0 +1,2 @@
+// Vite bundles CSS imported from TypeScript (the xterm.js stylesheet).
+declare module '*.css';
