@@ -163,3 +163,14 @@ describe('type, which, command, alias, help, history, clear, umask', () => {
     expect(await out('umask; umask 077; umask')).toBe('0022\n0077\n');
   });
 });
+
+describe('trap', () => {
+  it('runs the EXIT trap once when the shell ends, also after exit', async () => {
+    expect(await out('trap "echo bye" EXIT; echo hi')).toBe('hi\nbye\n');
+    const r = await sh('trap \'echo "status $?"\' 0; exit 3');
+    expect([r.out, r.status]).toEqual(['status 3\n', 3]);
+    expect(await out('trap "echo no" EXIT; trap - EXIT; echo x')).toBe('x\n');
+    expect(await out("trap 'echo a' EXIT INT; trap")).toBe("trap -- 'echo a' EXIT\ntrap -- 'echo a' INT\na\n");
+    expect((await sh('trap x NOPE')).err).toBe('sh: trap: NOPE: bad trap\n');
+  });
+});

@@ -30,7 +30,7 @@ describe('completion', () => {
     expect(await shell.complete('cat', 3)).toEqual(['cat', 'catalog', 'catfn', 'catty']);
     expect(await shell.complete('ec', 2)).toEqual(['echo']);
     expect(await shell.complete('ls | he', 7)).toEqual(['head', 'help']);
-    expect(await shell.complete('X=1 tr', 6)).toEqual(['tr', 'true']);
+    expect(await shell.complete('X=1 tr', 6)).toEqual(['tr', 'trap', 'true']);
     expect(await shell.complete('if tru', 6)).toEqual(['true']);
   });
 

@@ -83,8 +83,9 @@ export class Expander {
           out.push(...(await this.param(part.name, part.op, part.arg, inQuotes)));
           break;
         case 'length': {
-          const v = part.name === '@' || part.name === '*' ? String(this.ctx.state.positional.length) : this.lookup(part.name, true) ?? '';
-          out.push({ text: String([...v].length === v.length ? v.length : [...v].length), quoted: inQuotes, split: !inQuotes });
+          // ${#@} counts parameters; otherwise characters (code points, not UTF-16 units).
+          const n = part.name === '@' || part.name === '*' ? this.ctx.state.positional.length : [...(this.lookup(part.name, true) ?? '')].length;
+          out.push({ text: String(n), quoted: inQuotes, split: !inQuotes });
           break;
         }
         case 'cmdsub': {

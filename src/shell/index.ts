@@ -119,6 +119,27 @@ export class Shell {
       await this.interp.error(this.io, this.usageError);
       return 2;
     }
+    const status = await this.runSource();
+    return this.runExitTrap(status);
+  }
+
+  /** trap ... EXIT: runs once when the shell ends; `exit` inside it sets the final status. */
+  private async runExitTrap(status: number): Promise<number> {
+    const action = this.interp.state.traps.get('EXIT');
+    if (action === undefined) return status;
+    this.interp.state.traps.delete('EXIT');
+    this.interp.state.status = status;
+    try {
+      await this.interp.runSource(action, this.io);
+      return status;
+    } catch (e) {
+      if (e instanceof ExitSignal) return e.status;
+      this.interp.statusOf(e);
+      return status;
+    }
+  }
+
+  private async runSource(): Promise<number> {
     try {
       switch (this.source.kind) {
         case 'string':

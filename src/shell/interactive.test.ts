@@ -41,6 +41,14 @@ describe('interactive shell', () => {
     expect(await run(s, 'b"')).toBe('a\nb\n');
   });
 
+  it('reads here-document lines after the command line with PS2', async () => {
+    const s = interactive();
+    await until(s.term, (o) => o === '$ ');
+    expect(await run(s, 'cat <<EOF', '> ')).toBe('');
+    expect(await run(s, 'hello $HOME', '> ')).toBe('');
+    expect(await run(s, 'EOF')).toBe('hello /root\n');
+  });
+
   it('reports syntax errors and carries on', async () => {
     const s = interactive();
     await until(s.term, (o) => o === '$ ');

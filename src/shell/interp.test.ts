@@ -82,8 +82,9 @@ describe('variables and parameters', () => {
       'p=dir/sub/file.tar.gz',
       'echo "${#p} ${p%.*} ${p%%.*} ${p#*/} ${p##*/}"',
       'echo "${#}"',
+      'set -- a bb; echo "${#@} ${#1}"; set --',
     ].join('\n');
-    expect(await out(script)).toBe('set d d  d\na  a .\nassigned assigned\n19 dir/sub/file.tar dir/sub/file sub/file.tar.gz file.tar.gz\n0\n');
+    expect(await out(script)).toBe('set d d  d\na  a .\nassigned assigned\n19 dir/sub/file.tar dir/sub/file sub/file.tar.gz file.tar.gz\n0\n2 1\n');
   });
 
   it('fails on ${x:?message} with status 2', async () => {

@@ -27,6 +27,8 @@ export class ShellState {
   options: ShellOptions = { errexit: false, xtrace: false, nounset: false, noglob: false };
   status = 0;
   umask = 0o022;
+  /** trap actions by signal name (EXIT, INT, ...); only EXIT is run, by the Shell when it ends. */
+  traps = new Map<string, string>();
   lastBgPid: number | undefined;
   /** One frame per running function: the previous values of its `local` variables. */
   localFrames: Map<string, Var | undefined>[] = [];

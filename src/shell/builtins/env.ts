@@ -1,6 +1,7 @@
 // Builtins about variables, options and aliases:
 // export readonly unset set shift local alias unalias.
 
+import { parseSignal, SIGNALS } from '../jobs';
 import { isName } from '../lexer';
 import { type Builtin, type BuiltinContext, fail, out, shellQuote } from './types';
 
@@ -177,6 +178,38 @@ async function unalias(ctx: BuiltinContext): Promise<number> {
   return status;
 }
 
+function trapName(spec: string): string | undefined {
+  if (spec === '0' || spec.toUpperCase() === 'EXIT') return 'EXIT';
+  const n = parseSignal(spec);
+  return n === undefined ? undefined : SIGNALS[n];
+}
+
+async function trap(ctx: BuiltinContext): Promise<number> {
+  const traps = ctx.interp.state.traps;
+  const args = ctx.argv.slice(1).filter((a, i) => !(i === 0 && a === '--'));
+  if (args.length === 0 || args[0] === '-p') {
+    let text = '';
+    for (const [name, action] of traps) text += `trap -- ${shellQuote(action)} ${name}\n`;
+    await out(ctx, text);
+    return 0;
+  }
+  // `trap SIG...` with a first operand that is a signal number resets, like `trap - SIG...`.
+  const reset = args[0] === '-' || (args.length === 1 && /^[0-9]+$/.test(args[0]));
+  const action = reset ? undefined : args[0];
+  const names = args[0] === '-' || !reset ? args.slice(1) : args;
+  let status = 0;
+  for (const spec of names) {
+    const name = trapName(spec);
+    if (!name) {
+      status = await fail(ctx, `${spec}: bad trap`);
+      continue;
+    }
+    if (action === undefined) traps.delete(name);
+    else traps.set(name, action);
+  }
+  return status;
+}
+
 export const ENV_BUILTINS: Record<string, Builtin> = {
   export: { help: 'Mark variables for the environment of commands (export NAME[=value])', run: exportBuiltin },
   readonly: { help: 'Make variables read-only', run: readonly },
@@ -186,4 +219,5 @@ export const ENV_BUILTINS: Record<string, Builtin> = {
   local: { help: 'Declare variables local to a function', run: local },
   alias: { help: 'Define or list aliases (alias name=value)', run: alias },
   unalias: { help: 'Remove aliases (unalias -a: all)', run: unalias },
+  trap: { help: 'Run a command when the shell exits (trap CMD EXIT); other signals are accepted', run: trap },
 };
