@@ -48,9 +48,12 @@ static const char *env_get(const env_list *e, const char *name) {
  * the new environment's PATH (/bin:/usr/bin when it has none, as execvp). */
 static char *resolve_command(const char *cmd, const env_list *e) {
 	if (strchr(cmd, '/')) {
-		if (cmd[0] == '/') return xstrdup(cmd);
 		char cwd[4096];
-		return getcwd(cwd, sizeof cwd) ? path_join(cwd, cmd) : xstrdup(cmd);
+		char *path = cmd[0] == '/' || !getcwd(cwd, sizeof cwd) ? xstrdup(cmd) : path_join(cwd, cmd);
+		struct stat st;
+		if (stat(path, &st) == 0) return path;
+		free(path);
+		return NULL;
 	}
 	const char *path = env_get(e, "PATH");
 	if (!path) path = "/bin:/usr/bin";

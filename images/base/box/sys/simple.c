@@ -93,6 +93,10 @@ int clear_main(int argc, char **argv) {
  * removed only when something is left. */
 static void print_basename(const char *path, const char *suffix, char end) {
 	char *name = base_name(path);
+	if (!*name && *path == '/') { /* "/" and "//": the root names itself */
+		free(name);
+		name = xstrdup("/");
+	}
 	size_t len = strlen(name), slen = suffix ? strlen(suffix) : 0;
 	if (slen && len > slen && strcmp(name + len - slen, suffix) == 0 && strcmp(name, "/") != 0) name[len - slen] = '\0';
 	printf("%s%c", name, end);
