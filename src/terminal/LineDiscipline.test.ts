@@ -691,17 +691,38 @@ describe('LineDiscipline: tab completion', () => {
     expect(s.ld.line).toBe('sh ./loop.sh ');
   });
 
-  it('escapes spaces in a completed name', async () => {
+  it('inserts the shell’s escaped candidates as they are', async () => {
     const s = setup({ prompt: '$ ' });
-    s.device.completer = () => ['my file.txt'];
+    s.device.completer = () => ['my\\ file.txt'];
     s.type('cat my\t');
     await settle();
     expect(s.ld.line).toBe('cat my\\ file.txt ');
   });
 
+  it('replaces a word typed differently from the candidate (in quotes)', async () => {
+    const s = setup({ prompt: '$ ' });
+    s.device.completer = () => ['my\\ file.txt'];
+    s.type('cat "my f\t');
+    await settle();
+    expect(s.ld.line).toBe('cat my\\ file.txt ');
+    expectEditLine(s, '$ ', 80);
+  });
+
+  it('finds the word after operators and redirections', async () => {
+    const s = setup({ prompt: '$ ' });
+    s.device.completer = () => ['note.txt'];
+    s.type('echo hi>no\t');
+    await settle();
+    expect(s.ld.line).toBe('echo hi>note.txt ');
+  });
+
   it('inserts the common prefix, then lists the candidates in columns on a second Tab', async () => {
     const s = setup({ columns: 30, prompt: '$ ' });
-    s.device.completer = () => ['print', 'printf', 'printenv', 'prlimit'];
+    // Like the shell: the names that start with the word before the cursor.
+    s.device.completer = (line, cursor) => {
+      const word = line.slice(0, cursor).split(/[ ;]/).at(-1)!;
+      return ['print', 'printf', 'printenv', 'prlimit'].filter((name) => name.startsWith(word));
+    };
     s.type('echo x; pr\t');
     await settle();
     expect(s.ld.line).toBe('echo x; pr');

@@ -60,8 +60,6 @@ const isWordChar = (ch: string) => /[\p{L}\p{N}_]/u.test(ch);
 const isSpace = (ch: string) => ch === ' ' || ch === '\t';
 /** Ends a word for completion: blanks and shell operators. */
 const isBreak = (ch: string) => ' \t;|&<>()'.includes(ch);
-/** Characters the shell would read specially in a completed word. */
-const SPECIAL = /[ \t'"\\$`&;|<>()*?[\]{}]/;
 
 export class LineDiscipline {
   private readonly device: TtyEndpoint;
@@ -399,6 +397,13 @@ export class LineDiscipline {
   private insertText(text: string): void {
     const from = this.cursor;
     const atEnd = this.cursor === this.cells.length;
+    this.insertCells(text);
+    this.edited();
+    this.redrawFrom(Math.max(0, from - 1), !atEnd);
+  }
+
+  /** Inserts `text` at the cursor, without drawing. */
+  private insertCells(text: string): void {
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
       if (cp < 0x20 || cp === 0x7f) continue;
@@ -412,8 +417,6 @@ export class LineDiscipline {
       this.cells.splice(this.cursor, 0, { ch, w });
       this.cursor++;
     }
-    this.edited();
-    this.redrawFrom(Math.max(0, from - 1), !atEnd);
   }
 
   private backspace(): void {
@@ -605,34 +608,48 @@ export class LineDiscipline {
   }
 
   private completed(candidates: readonly string[], before: string, tabCount: number): void {
-    // The word being completed: back to the last unescaped break.
-    let start = before.length;
-    while (start > 0 && !(isBreak(before[start - 1]) && before[start - 2] !== '\\')) start--;
+    // Candidates are whole words as they would be typed (the shell escapes
+    // them): the word before the cursor is extended, or replaced when it is
+    // typed differently (in quotes, say).
+    const start = wordStart(before);
     const typed = before.slice(start);
-    const word = typed.replace(/\\(.)/g, '$1').replace(/['"]/g, '');
-    const slash = word.lastIndexOf('/');
-    const dir = word.slice(0, slash + 1);
+    const slash = typed.lastIndexOf('/');
+    const dir = typed.slice(0, slash + 1);
     const full = new Set<string>();
     for (const candidate of candidates) {
-      if (candidate.startsWith(word)) full.add(candidate);
-      else if (slash >= 0 && (dir + candidate).startsWith(word)) full.add(dir + candidate); // basenames
+      if (!candidate) continue;
+      // A bare name for a path: the directory part is the typed one.
+      full.add(slash >= 0 && !candidate.includes('/') && candidate !== typed ? dir + candidate : candidate);
     }
     const matches = [...full].sort();
     if (matches.length === 0) return;
     if (matches.length === 1) {
       const only = matches[0];
-      this.insertText(escapeWord(only.slice(word.length)) + (only.endsWith('/') ? '' : ' '));
+      const suffix = only.endsWith('/') ? '' : ' ';
+      if (only.startsWith(typed)) this.insertText(only.slice(typed.length) + suffix);
+      else this.replaceBeforeCursor(typed.length, only + suffix);
       return;
     }
     const prefix = commonPrefix(matches);
-    if (prefix.length > word.length) {
-      this.insertText(escapeWord(prefix.slice(word.length)));
+    if (prefix.length > typed.length && prefix.startsWith(typed)) {
+      this.insertText(prefix.slice(typed.length));
       // The next Tab continues this completion: it lists.
       this.tabGen = this.editGen;
       this.tabCount = tabCount;
       return;
     }
     if (tabCount >= 2) this.listCandidates(matches);
+  }
+
+  /** Replaces the last `length` UTF-16 units before the cursor with `text`. */
+  private replaceBeforeCursor(length: number, text: string): void {
+    let from = this.cursor;
+    for (let n = 0; from > 0 && n < length; ) n += this.cells[--from].ch.length;
+    this.cells.splice(from, this.cursor - from);
+    this.cursor = from;
+    this.insertCells(text);
+    this.edited();
+    this.redrawFrom(from, true);
   }
 
   /** Prints candidates in columns below the line, then the prompt and the line again. */
@@ -793,15 +810,25 @@ function commonPrefix(words: readonly string[]): string {
   return last >= 0xd800 && last <= 0xdbff ? prefix.slice(0, -1) : prefix;
 }
 
-/** Backslash-escapes what the shell would otherwise read specially. */
-function escapeWord(text: string): string {
-  let out = '';
-  for (const ch of text) out += SPECIAL.test(ch) ? `\\${ch}` : ch;
-  return out;
+/** Where the word ending at the end of `before` starts: after the last unquoted, unescaped break. */
+function wordStart(before: string): number {
+  let start = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < before.length; i++) {
+    const ch = before[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"') i++;
+    } else if (ch === '\\') i++;
+    else if (ch === "'" || ch === '"') quote = ch;
+    else if (isBreak(ch)) start = i + 1;
+  }
+  return start;
 }
 
 /** A candidate as listed: its last path component ("src/ui/" lists as "ui/"). */
-function displayName(candidate: string): string {
+function displayName(word: string): string {
+  const candidate = word.replace(/\\(.)/g, '$1');
   const trimmed = candidate.endsWith('/') ? candidate.slice(0, -1) : candidate;
   const slash = trimmed.lastIndexOf('/');
   if (slash < 0 || trimmed.length === 0) return candidate;
