@@ -386,7 +386,8 @@ static bool parse_script(const char *text)
 		}
 		}
 		skip_space(&p);
-		if (*p && *p != '\n' && *p != ';' && *p != '}' && *p != '#') {
+		/* "{" may be followed directly by a command; others need a separator */
+		if (c->name != '{' && *p && *p != '\n' && *p != ';' && *p != '}' && *p != '#') {
 			static char msg[48];
 			snprintf(msg, sizeof msg, "extra characters after command");
 			parse_error = msg;
