@@ -154,7 +154,7 @@ export class TerminalView {
   lines(): string[] {
     const buffer = this.terminal.buffer.active;
     const out: string[] = [];
-    for (let i = 0; i < buffer.length; i++) out.push(buffer.getLine(i)?.translateToString(true) ?? '');
+    for (let i = 0; i < buffer.length; i++) out.push((buffer.getLine(i)?.translateToString(true) ?? '').trimEnd());
     while (out.length > 0 && out[out.length - 1] === '') out.pop();
     return out;
   }
@@ -170,6 +170,7 @@ export class TerminalView {
       if (line.isWrapped && lines.length > 0) lines[lines.length - 1] += text;
       else lines.push(text);
     }
+    for (let i = 0; i < lines.length; i++) lines[i] = lines[i].trimEnd();
     while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
     return lines.join('\n');
   }
