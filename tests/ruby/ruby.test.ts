@@ -85,11 +85,12 @@ describe('the ruby image', () => {
 describe('parseRubyArgs', () => {
   it('-e: the code leaves argv, the rest goes behind --', () => {
     expect(parseRubyArgs(['ruby', '-w', '-e', 'p 1', '-e', 'p 2', 'a', '-b'])).toEqual({
-      mode: 'e', code: 'p 1\np 2', syntaxOnly: false,
+      mode: 'e', code: 'p 1\np 2', syntaxOnly: false, requires: [],
       rubyArgs: ['ruby', '-EUTF-8', '-w', '-e', '', '--', 'a', '-b'],
     });
-    expect(parseRubyArgs(['ruby', '-rjson', '-we', 'p 1', '--', 'x']).rubyArgs)
-      .toEqual(['ruby', '-EUTF-8', '-r', 'json', '-w', '-e', '', '--', 'x']);
+    expect(parseRubyArgs(['ruby', '-rjson', '-we', 'p 1', '--', 'x'])).toMatchObject({
+      requires: ['json'], rubyArgs: ['ruby', '-EUTF-8', '-r', 'json', '-w', '-e', '', '--', 'x'],
+    });
   });
   it('script, stdin and info modes', () => {
     expect(parseRubyArgs(['ruby', 'app.rb', '-v', 'x'])).toMatchObject({ mode: 'script', script: 'app.rb', rubyArgs: ['ruby', '-EUTF-8', '-e', '', '--', '-v', 'x'] });
@@ -103,7 +104,8 @@ describe('parseRubyArgs', () => {
   });
 });
 
-describe('ruby on the Flotilla WASI layer', () => {
+// A run boots a VM (~0.5-1.5 s, more on a loaded machine); some tests do several.
+describe('ruby on the Flotilla WASI layer', { timeout: 120_000 }, () => {
   it('-e prints', async () => {
     const r = await ruby(['ruby', '-e', 'puts 6*7']);
     expect(r).toMatchObject({ status: 0, stdout: '42\n', stderr: '' });
@@ -174,10 +176,34 @@ describe('ruby on the Flotilla WASI layer', () => {
     expect(nested.stderr).toBe("-e:1:in 'Integer#/': divided by 0 (ZeroDivisionError)\n\tfrom -e:1:in 'Object#f'\n\tfrom -e:2:in '<main>'\n");
   });
 
-  it('a syntax error is reported at the program, status 1', async () => {
+  it('minitest/autorun (a bundled gem, run from at_exit) reports and sets the status', async () => {
+    const test = (body: string) => `require "minitest/autorun"\nclass T < Minitest::Test\n  def test_it = ${body}\nend\n`;
+    const pass = await ruby(['ruby', 't.rb'], { files: { '/t.rb': test('assert_equal 2, 1 + 1') } });
+    expect(pass.stdout).toMatch(/1 runs, 1 assertions, 0 failures, 0 errors/);
+    expect(pass.status).toBe(0);
+    const fail = await ruby(['ruby', 't.rb'], { files: { '/t.rb': test('assert_equal 3, 1 + 1') } });
+    expect(fail.stdout).toMatch(/1 runs, 1 assertions, 1 failures, 0 errors/);
+    expect(fail.status).toBe(1);
+  });
+
+  it('a syntax error is reported at the program (prism, syntax_suggest), status 1', async () => {
     const r = await ruby(['ruby', '-e', 'puts(']);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^-e: -e:1: syntax errors? found \(SyntaxError\)\n/);
+    expect(r).toMatchObject({ status: 1, stdout: '' });
+    expect(r.stderr).toMatch(/^-e: -e:1: syntax errors? found \(SyntaxError\)\n> 1 \| puts\(\n/);
+    const script = await ruby(['ruby', 'bad.rb'], { files: { '/bad.rb': 'def f\n  puts 1\n' } });
+    expect(script).toMatchObject({ status: 1, stdout: '' });
+    expect(script.stderr).toMatch(/^bad\.rb: --> bad\.rb\n.*Unmatched keyword, missing `end' \?.*bad\.rb:2: syntax errors found \(SyntaxError\)\n/s);
+    // Without the image's SYNTAX_SUGGEST_TIMEOUT=0, syntax_suggest needs a thread: the plain message.
+    const plain = await ruby(['ruby', 'bad.rb'], { files: { '/bad.rb': 'def f\n' }, env: [] });
+    expect(plain).toMatchObject({ status: 1, stdout: '' });
+    expect(plain.stderr).toMatch(/^bad\.rb: bad\.rb:1: syntax errors found \(SyntaxError\)\n/);
+  });
+
+  it('-r: libraries load before the program; a missing one stops it with status 1', async () => {
+    expect(await ruby(['ruby', '-rjson', '-e', 'puts [1].to_json'])).toMatchObject({ status: 0, stdout: '[1]\n' });
+    const r = await ruby(['ruby', '-rnope', '-e', 'puts "ran"']);
+    expect(r).toMatchObject({ status: 1, stdout: '' });
+    expect(r.stderr).toMatch(/cannot load such file -- nope \(LoadError\)/);
   });
 
   it('-c checks syntax only', async () => {

@@ -39,6 +39,8 @@ export interface RubyInvocation {
   readonly script?: string;
   /** -c: check the syntax, print "Syntax OK", run nothing. */
   readonly syntaxOnly: boolean;
+  /** Libraries of -r switches (ruby_options requires them; see the prelude). */
+  readonly requires: readonly string[];
 }
 
 // Short switches whose argument is the rest of the word or the next word.
@@ -60,6 +62,7 @@ export function parseRubyArgs(argv: readonly string[]): RubyInvocation {
   const argv0 = argv[0] ?? 'ruby';
   const switches: string[] = [];
   const eCode: string[] = [];
+  const requires: string[] = [];
   let info = false;
   let verbose = false;
   let syntaxOnly = false;
@@ -89,6 +92,7 @@ export function parseRubyArgs(argv: readonly string[]): RubyInvocation {
           eCode.push(arg);
         } else {
           if (c === 'E') encodingGiven = true;
+          if (c === 'r') requires.push(arg);
           if (kept) switches.push(`-${kept}`);
           kept = '';
           switches.push(`-${c}`, arg);
@@ -112,12 +116,13 @@ export function parseRubyArgs(argv: readonly string[]): RubyInvocation {
   const encoding = encodingGiven ? [] : ['-EUTF-8'];
   const rest = argv.slice(i);
   if (info || (verbose && eCode.length === 0 && rest.length === 0)) {
-    return { mode: 'info', rubyArgs: [argv0, ...encoding, ...switches], syntaxOnly };
+    return { mode: 'info', rubyArgs: [argv0, ...encoding, ...switches], syntaxOnly, requires };
   }
   const rubyArgs = (args: readonly string[]): string[] => [argv0, ...encoding, ...switches, '-e', '', '--', ...args];
-  if (eCode.length > 0) return { mode: 'e', rubyArgs: rubyArgs(rest), code: eCode.join('\n'), syntaxOnly };
-  if (rest.length === 0 || rest[0] === '-') return { mode: 'stdin', rubyArgs: rubyArgs(rest.slice(1)), syntaxOnly };
-  return { mode: 'script', rubyArgs: rubyArgs(rest.slice(1)), script: rest[0]!, syntaxOnly };
+  const common = { syntaxOnly, requires };
+  if (eCode.length > 0) return { mode: 'e', rubyArgs: rubyArgs(rest), code: eCode.join('\n'), ...common };
+  if (rest.length === 0 || rest[0] === '-') return { mode: 'stdin', rubyArgs: rubyArgs(rest.slice(1)), ...common };
+  return { mode: 'script', rubyArgs: rubyArgs(rest.slice(1)), script: rest[0]!, ...common };
 }
 
 /** Frames of the prelude carry this file name; backtraces are cut there. */
@@ -125,15 +130,35 @@ const PRELUDE_FILE = '<flotilla-ruby>';
 
 // A lambda, so nothing it uses leaks into the program's top level.
 const PRELUDE = String.raw`
-->(mode, file, code, argv0, syntax_only) do
+->(mode, file, code, argv0, syntax_only, requires) do
   mark = "${PRELUDE_FILE}:"
+  # ruby_options already required the -r libraries; when one failed it
+  # printed the error and gave up, which we cannot see from here: a failing
+  # library fails again (quietly), and ruby would not run the program.
+  begin
+    requires.each { |lib| require lib }
+  rescue SystemExit => e
+    next e.status
+  rescue ScriptError, StandardError
+    next 1
+  end
   report = ->(e) do
     bt = e.backtrace || []
     cut = bt.index { |line| line.start_with?(mark) } || bt.size
     # Raised by the prelude itself (a syntax error while compiling): ruby
     # reports those at the program file, e.g. "-e: -e:1: syntax error...".
     e.set_backtrace(cut.zero? ? [file] : bt[0, cut])
-    STDERR.write(e.full_message(highlight: STDERR.tty?))
+    message =
+      begin
+        e.full_message(highlight: STDERR.tty?)
+      rescue Exception
+        # syntax_suggest (SyntaxError#detailed_message) needs a Timeout
+        # thread unless SYNTAX_SUGGEST_TIMEOUT=0, and wasm has no threads.
+        e.full_message(highlight: STDERR.tty?, syntax_suggest: false)
+      end
+    STDERR.write(message)
+  rescue Exception
+    STDERR.write("#{file}: #{e.message} (#{e.class})\n") rescue nil
   end
   # at_exit handlers would only run when the VM is torn down, which the
   # embedding API never does: collect them and run them ourselves.
@@ -143,17 +168,23 @@ const PRELUDE = String.raw`
     handlers << block
     block
   end
+  verbose, $VERBOSE = $VERBOSE, nil # no "method redefined" warning under -w/-v
   Kernel.send(:define_method, :at_exit) { |&block| add.(block) }
   Kernel.send(:private, :at_exit)
   Kernel.define_singleton_method(:at_exit) { |&block| add.(block) }
+  $VERBOSE = verbose
 
+  # ruby 3.4 parses the main program with prism (the "+PRISM" of -v);
+  # compile_file/compile would use parse.y.
+  iseq = RubyVM::InstructionSequence
+  prism = iseq.respond_to?(:compile_file_prism)
   status = 0
   error = nil
   begin
     case mode
     when "script"
       begin
-        iseq = RubyVM::InstructionSequence.compile_file(file)
+        main = prism ? iseq.compile_file_prism(file) : iseq.compile_file(file)
       rescue SystemCallError => e
         STDERR.write("#{argv0}: #{e.class.new.message} -- #{file} (LoadError)\n")
         next 1
@@ -165,14 +196,14 @@ const PRELUDE = String.raw`
         found = io.each_line.any? { |line| line.chomp == "__END__" }
         found ? Object.const_set(:DATA, io) : io.close
       end
-      syntax_only ? puts("Syntax OK") : iseq.eval
+      syntax_only ? puts("Syntax OK") : main.eval
     else
       if mode == "stdin"
         code = STDIN.read
         $0 = file
       end
       if syntax_only
-        RubyVM::InstructionSequence.compile(code, file, file, 1)
+        prism ? iseq.compile_prism(code, file, file, 1) : iseq.compile(code, file, file, 1)
         puts "Syntax OK"
       else
         eval(code, TOPLEVEL_BINDING, file, 1)
@@ -234,13 +265,17 @@ export async function runRuby(module: WebAssembly.Module, wasi: WasiProcess, arg
     if (invocation.mode === 'info') return 0;
     const file = invocation.mode === 'e' ? '-e' : invocation.mode === 'stdin' ? '-' : invocation.script;
     const call = [invocation.mode, file, invocation.code, argv[0] ?? 'ruby'].map(rubyString).join(', ');
+    const requires = `[${invocation.requires.map(rubyString).join(', ')}]`;
     // Straight to the guest, not vm.eval: that one answers any JS exception
     // (our ProcExit, ProcessKilled) by printing a VM bug report to stderr.
     const [status, tag] = vm.guest.rbEvalStringProtect(
-      `eval(${rubyString(PRELUDE)}, nil, ${rubyString(PRELUDE_FILE)}, 1).call(${call}, ${invocation.syntaxOnly}).to_s\0`,
+      `eval(${rubyString(PRELUDE)}, nil, ${rubyString(PRELUDE_FILE)}, 1).call(${call}, ${invocation.syntaxOnly}, ${requires}).to_s\0`,
     );
     // The prelude rescues every Exception, so only a VM-level failure gets here.
-    if (tag !== 0) throw new Error(`ruby driver: the prelude did not complete (ruby tag ${tag})`);
+    if (tag !== 0) {
+      const [text] = vm.guest.rbFuncallvProtect(vm.guest.rbErrinfo(), vm.guest.rbIntern('inspect\0'), []);
+      throw new Error(`ruby driver: the prelude did not complete (ruby tag ${tag}: ${vm.guest.rstringPtr(text)})`);
+    }
     return Number(vm.guest.rstringPtr(status)) & 0xff;
   } catch (error) {
     if (error instanceof ProcExit) return error.code;
