@@ -1,5 +1,6 @@
 /* cat: concatenate files to standard output, optionally numbering lines. */
 #include "box.h"
+#include <unistd.h>
 
 static const char cat_usage[] =
 	"Usage: cat [-nbsE] [FILE]...\n"
@@ -16,15 +17,32 @@ struct cat_opts {
 	int blank_run;     /* consecutive empty lines seen, for -s */
 };
 
-/* Plain copy: the common case, done in big blocks. */
+/*
+ * Plain copy: the common case, done in big blocks with read(2)/write(2), not
+ * fread: fread waits until its block is full, so `cat` at a terminal would
+ * echo nothing until end of input. read returns each line as it is typed.
+ */
 static int copy_raw(FILE *in)
 {
 	static char block[65536]; /* static: the default wasm stack is only 64 KiB */
-	size_t n;
-	while ((n = fread(block, 1, sizeof block, in)) > 0)
-		if (fwrite(block, 1, n, stdout) != n)
+	int fd = fileno(in);
+	fflush(stdout);
+	for (;;) {
+		ssize_t n = read(fd, block, sizeof block);
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
 			return -1;
-	return ferror(in) ? -1 : 0;
+		}
+		for (ssize_t done = 0; done < n;) {
+			ssize_t w = write(STDOUT_FILENO, block + done, (size_t)(n - done));
+			if (w < 0)
+				return -1;
+			done += w;
+		}
+	}
 }
 
 static int copy_lines(FILE *in, struct cat_opts *o)
