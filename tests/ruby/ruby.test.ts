@@ -43,21 +43,26 @@ interface RunOptions {
   env?: string[];
   /** checkSignals throws ProcessKilled(SIGINT) once the guest has waited this often. */
   killAfterWaits?: number;
+  /** stdin/stdout/stderr are terminals (fd_fdstat_get says character device). */
+  tty?: boolean;
 }
 
 async function ruby(argv: string[], options: RunOptions = {}) {
   const fs = imageFs();
   for (const [path, text] of Object.entries(options.files ?? {})) fs.writeFile(path, text);
-  const stdin = new BufferInput(options.stdin ?? '');
+  const stdin = new BufferInput(options.stdin ?? '', options.tty ?? false);
   const chunks = [...(options.stdinChunks ?? [])];
   stdin.closed = chunks.length === 0;
   const waiter = new SleepWaiter();
+  const stdout = new CollectOutput(options.tty ?? false);
+  const stderr = new CollectOutput(options.tty ?? false);
+  /** What stdout held each time the guest blocked. */
+  const stdoutAtWait: string[] = [];
   waiter.onWait = () => {
+    stdoutAtWait.push(stdout.text());
     if (chunks.length > 0) stdin.push(chunks.shift()!);
     else stdin.closed = true;
   };
-  const stdout = new CollectOutput();
-  const stderr = new CollectOutput();
   const wasi = new WasiProcess({
     args: argv,
     env: options.env ?? image.config.Env,
@@ -68,7 +73,7 @@ async function ruby(argv: string[], options: RunOptions = {}) {
     },
   });
   const status = await runRuby(module, wasi, argv);
-  return { status, stdout: stdout.text(), stderr: stderr.text(), waits: waiter.calls, fs };
+  return { status, stdout: stdout.text(), stderr: stderr.text(), waits: waiter.calls, stdoutAtWait, fs };
 }
 
 describe('the ruby image', () => {
@@ -156,6 +161,14 @@ describe('ruby on the Flotilla WASI layer', { timeout: 120_000 }, () => {
     });
     expect(r.stdout).toBe('got one\ngot two\neof\n');
     expect(r.waits).toBeGreaterThanOrEqual(3);
+  });
+
+  it('on a terminal, a prompt without newline is out before gets blocks', async () => {
+    const r = await ruby(['ruby', '-e', 'print "Name? "; name = gets.chomp; puts "Hi #{name}!"; p STDIN.tty?'], {
+      tty: true, stdinChunks: ['Ada\n'],
+    });
+    expect(r.stdoutAtWait[0]).toBe('Name? ');
+    expect(r.stdout).toBe('Name? Hi Ada!\ntrue\n');
   });
 
   it('exit 3 → status 3; at_exit handlers run, last first', async () => {
