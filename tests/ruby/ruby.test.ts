@@ -72,7 +72,9 @@ async function ruby(argv: string[], options: RunOptions = {}) {
       if (options.killAfterWaits !== undefined && waiter.calls >= options.killAfterWaits) throw new ProcessKilled(2);
     },
   });
-  const status = await runRuby(module, wasi, argv);
+  let memory: unknown;
+  const status = await runRuby(module, wasi, argv, (instance) => { memory = instance.exports.memory; });
+  expect(memory).toBeInstanceOf(WebAssembly.Memory);
   return { status, stdout: stdout.text(), stderr: stderr.text(), waits: waiter.calls, stdoutAtWait, fs };
 }
 

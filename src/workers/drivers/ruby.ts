@@ -246,8 +246,15 @@ function rubyString(text: string | undefined): string {
  * of `module` (ruby+stdlib.wasm) over `wasi`, and returns the exit status.
  * The WasiProcess is used for this one run; its fs, stdio and signals are
  * the container's. ProcessKilled, traps and host errors propagate.
+ * `onInstance` sees the instance once created (e.g. to keep its memory for
+ * classifying a later trap as out-of-memory).
  */
-export async function runRuby(module: WebAssembly.Module, wasi: WasiProcess, argv: readonly string[]): Promise<number> {
+export async function runRuby(
+  module: WebAssembly.Module,
+  wasi: WasiProcess,
+  argv: readonly string[],
+  onInstance?: (instance: WebAssembly.Instance) => void,
+): Promise<number> {
   const invocation = parseRubyArgs(argv);
   try {
     // What RubyVM.instantiateModule does, minus RubyVM#initialize: that one
@@ -257,6 +264,7 @@ export async function runRuby(module: WebAssembly.Module, wasi: WasiProcess, arg
     const imports: WebAssembly.Imports = { [WASI_PREVIEW1_MODULE]: wasi.imports[WASI_PREVIEW1_MODULE]! };
     vm.addToImports(imports);
     const instance = await WebAssembly.instantiate(module, imports);
+    onInstance?.(instance);
     await vm.setInstance(instance);
     wasi.attach(instance);
     (instance.exports._initialize as () => void)();
