@@ -243,6 +243,8 @@ static size_t one_conversion(struct printf_state *st, const char *f, buf_t *out)
 		n += (size_t)snprintf(spec + n, sizeof spec - n, "%d", width);
 	if (prec >= 0)
 		n += (size_t)snprintf(spec + n, sizeof spec - n, ".%d", prec);
+	while (*p && strchr("hlLqjzt", *p))
+		p++; /* length modifiers (%ld, %lld): the argument is text anyway */
 	char conv = *p;
 	if (!conv) {
 		box_err("%%%s: invalid conversion specification", f);
