@@ -221,6 +221,14 @@ describe('ruby on the Flotilla WASI layer', { timeout: 120_000 }, () => {
     expect(r.stderr).toMatch(/cannot load such file -- nope \(LoadError\)/);
   });
 
+  it('ruby_options errors (invalid switch, bad -C) are ruby\'s own, status 1; -C changes directory', async () => {
+    expect(await ruby(['ruby', '-Z', '-e', 'puts 1'])).toMatchObject({
+      status: 1, stdout: '', stderr: 'ruby: invalid option -Z  (-h will show valid options) (RuntimeError)\n',
+    });
+    expect(await ruby(['ruby', '-C', '/nope', '-e', 'puts 1'])).toMatchObject({ status: 1, stdout: '', stderr: 'ruby: Can\'t chdir to /nope (fatal)\n' });
+    expect(await ruby(['ruby', '-C', '/tmp', '-e', 'puts Dir.pwd'])).toMatchObject({ status: 0, stdout: '/tmp\n' });
+  });
+
   it('-c checks syntax only', async () => {
     const r = await ruby(['ruby', '-c', 'ok.rb'], { files: { '/ok.rb': 'puts "not run"\n' } });
     expect(r).toMatchObject({ status: 0, stdout: 'Syntax OK\n' });

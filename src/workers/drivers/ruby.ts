@@ -271,6 +271,11 @@ export async function runRuby(
     // ruby-init hands each string's pointer to C as a char*: NUL-terminate.
     vm.guest.rubyInit(invocation.rubyArgs.map((arg) => `${arg}\0`));
     if (invocation.mode === 'info') return 0;
+    // ruby_options reports its own errors (an invalid switch, a bad -C dir)
+    // and stops before setting up encodings; ruby exits 1 then. Beyond that
+    // point only -r can fail, which the prelude checks.
+    const [ready] = vm.guest.rbEvalStringProtect('defined?(Encoding::UTF_8) ? "1" : "0"\0');
+    if (vm.guest.rstringPtr(ready) !== '1') return 1;
     const file = invocation.mode === 'e' ? '-e' : invocation.mode === 'stdin' ? '-' : invocation.script;
     const call = [invocation.mode, file, invocation.code, argv[0] ?? 'ruby'].map(rubyString).join(', ');
     const requires = `[${invocation.requires.map(rubyString).join(', ')}]`;
