@@ -199,3 +199,18 @@ test('the terminal survives a reload of the page with a fresh shell', async ({ p
   const t = await openPlayground(page);
   expect(await t.run('echo ok')).toBe('ok');
 });
+
+test('a tty container started elsewhere is attachable from the containers list', async ({ terminal, page }) => {
+  await page.evaluate(async () => void (await window.flotilla!.run('base', { tty: true, name: 'api-shell' })));
+  // The terminal tabs' own shells are not in the list; this one is, with an Attach button.
+  await expect(page.locator('#containers-body tr[data-name="shell-1"]')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Attach to api-shell' }).click();
+  await expect.poll(() => page.evaluate(() => window.flotillaTerminals!.map((t) => t.containerName))).toEqual(['shell-1', 'api-shell']);
+  const attached = term(page, 1);
+  await attached.focus();
+  const before = await attached.promptCount();
+  await page.keyboard.press('Enter');
+  await attached.waitForPrompt(before);
+  expect(await attached.run('hostname; echo $HOME')).toMatch(/\/root$/);
+  expect(await terminal.run('echo still-here')).toBe('still-here');
+});

@@ -73,7 +73,12 @@ export function term(page: Page, index = 0): Term {
       }, index);
     },
     async focus() {
-      await page.locator(`#${await page.evaluate((i) => window.flotillaTerminals![i].element.id, index)} .xterm`).click();
+      const { id, active, pane } = await page.evaluate((i) => {
+        const hook = window.flotillaTerminals![i];
+        return { id: hook.id, active: hook.active, pane: hook.element.id };
+      }, index);
+      if (!active) await page.locator(`#terminal-tab-${id}`).click();
+      await page.locator(`#${pane} .xterm`).click();
     },
   };
   return t;

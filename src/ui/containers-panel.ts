@@ -16,6 +16,8 @@ export class ContainersPanel {
     private readonly onShow: (id: string) => void,
     /** Opens a terminal on a running container's tty (rows of tty containers get an Attach button). */
     private readonly onAttach?: (id: string) => void,
+    /** Containers not to list (the terminal tabs' own shells). */
+    private readonly hide: (info: ContainerInfo) => boolean = () => false,
   ) {
     this.body = h('tbody', { id: 'containers-body' });
     this.empty = h('p', { className: 'empty' }, 'No containers yet.');
@@ -66,7 +68,10 @@ export class ContainersPanel {
   }
 
   render(): void {
-    const list = [...this.rt.list({ all: true })].sort((a, b) => b.createdAt - a.createdAt);
+    const list = this.rt
+      .list({ all: true })
+      .filter((info) => !this.hide(info))
+      .sort((a, b) => b.createdAt - a.createdAt);
     this.body.replaceChildren(...list.map((info) => this.row(info)));
     this.count.textContent = String(list.length);
     this.empty.hidden = list.length > 0;
@@ -116,7 +121,7 @@ export class ContainersPanel {
   }
 
   private async removeExited(): Promise<void> {
-    const ended = this.rt.list({ all: true }).filter((c) => c.state === 'exited' || c.state === 'dead');
+    const ended = this.rt.list({ all: true }).filter((c) => !this.hide(c) && (c.state === 'exited' || c.state === 'dead'));
     await Promise.allSettled(ended.map((c) => this.rt.get(c.id).remove()));
     this.schedule();
   }

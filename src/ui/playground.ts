@@ -77,12 +77,17 @@ async function boot(): Promise<FlotillaRuntime> {
   const images = await rt.images();
   status.setImages(images.length);
 
+  let containers: ContainersPanel | undefined;
   const terminals = new TerminalPanel(rt, {
-    onChange: () => (window.flotillaTerminals = terminals.hooks),
+    onChange: () => {
+      window.flotillaTerminals = terminals.hooks;
+      containers?.render();
+    },
   });
   terminalSlot.append(terminals.el);
   const run = new RunPanel(rt, images);
-  const containers = new ContainersPanel(
+  // The terminal tabs' own shells are listed as tabs, not here.
+  containers = new ContainersPanel(
     rt,
     (id) => run.show(rt.get(id)),
     (id) => {
@@ -92,6 +97,7 @@ async function boot(): Promise<FlotillaRuntime> {
         console.error(`attach ${id}: ${errorMessage(error)}`);
       }
     },
+    (info) => terminals.owns(info),
   );
   side.append(run.el, containers.el);
 

@@ -71,6 +71,8 @@ export class TerminalPanel {
   private readonly tabs: Tab[] = [];
   private active: Tab | undefined;
   private nextId = 1;
+  /** Names of containers being created for new tabs. */
+  private readonly creating = new Set<string>();
 
   constructor(
     private readonly rt: FlotillaRuntime,
@@ -100,6 +102,11 @@ export class TerminalPanel {
     });
   }
 
+  /** True for containers a tab created (or is creating): the tabs show them. */
+  owns(info: { id: string; name: string }): boolean {
+    return this.creating.has(info.name) || this.tabs.some((tab) => tab.owned && tab.container.id === info.id);
+  }
+
   get hooks(): TerminalHook[] {
     return this.tabs.map((tab) => tab.hook);
   }
@@ -109,11 +116,14 @@ export class TerminalPanel {
     const name = this.freeName();
     const pane = this.placeholder(name);
     let container: Container;
+    this.creating.add(name);
     try {
       container = await this.rt.create(SHELL_IMAGE, { tty: true, name });
     } catch (error) {
       this.failPlaceholder(pane, `Could not create a ${SHELL_IMAGE} container: ${errorMessage(error)}`);
       throw error;
+    } finally {
+      this.creating.delete(name);
     }
     pane.remove();
     if (!container.tty) {
@@ -295,6 +305,7 @@ export class TerminalPanel {
   private freeName(): string {
     const taken = new Set(this.rt.list({ all: true }).map((c) => c.name));
     for (const tab of this.tabs) taken.add(tab.container.name);
+    for (const creating of this.creating) taken.add(creating);
     for (let n = 1; ; n++) if (!taken.has(`shell-${n}`)) return `shell-${n}`;
   }
 
