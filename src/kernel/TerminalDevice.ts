@@ -26,7 +26,7 @@ export class TerminalDevice implements TtyDevice {
   }
 
   eof(): void {
-    this._control.pushEof();
+    this._stdin.writeEof();
   }
 
   signal(signal: number): void {

@@ -59,6 +59,12 @@ export interface SpawnOptions {
   readonly stdio: ShellStdio;
   /** Process group to join (job control); undefined starts a new group led by the new process. */
   readonly pgid?: number;
+  /**
+   * A new group that takes the terminal at once (a foreground job): the host
+   * makes it the foreground group before the program runs, so a Ctrl-C typed
+   * right after Enter reaches the program, as on Linux.
+   */
+  readonly foreground?: boolean;
 }
 
 export interface ShellHost {

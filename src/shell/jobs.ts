@@ -28,7 +28,7 @@ export class ProcessGroup {
    * Spawns one process of the group. Pipeline stages spawn concurrently, but only the first
    * may start the group; the others must wait for its pid (a failed leader hands over).
    */
-  async spawn(start: (pgid: number | undefined) => Promise<ShellProcess>): Promise<ShellProcess> {
+  async spawn(start: (pgid: number | undefined, foreground: boolean) => Promise<ShellProcess>): Promise<ShellProcess> {
     while (this.pgid === undefined && this.leading) {
       try {
         await this.leading;
@@ -37,11 +37,11 @@ export class ProcessGroup {
       }
     }
     if (this.pgid !== undefined) {
-      const proc = await start(this.pgid);
+      const proc = await start(this.pgid, false);
       this.added(proc);
       return proc;
     }
-    const p = start(undefined);
+    const p = start(undefined, this.foreground && !this.fixed);
     this.leading = p;
     try {
       const proc = await p;

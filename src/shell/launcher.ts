@@ -107,7 +107,7 @@ export class Launcher {
     const group = interp.group ?? new ProcessGroup(host, false, host.pgid);
     let proc: ShellProcess;
     try {
-      proc = await group.spawn((pgid) => host.spawn({ argv, path, env, cwd: interp.state.cwd, stdio: io.stdio(), pgid }));
+      proc = await group.spawn((pgid, foreground) => host.spawn({ argv, path, env, cwd: interp.state.cwd, stdio: io.stdio(), pgid, foreground }));
     } catch (e) {
       if (!(e instanceof ShellHostError)) throw e;
       switch (e.code) {

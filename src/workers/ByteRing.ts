@@ -33,6 +33,16 @@ export class ByteRing {
     return this.capacity - this.available();
   }
 
+  /** Bytes read so far (a free-running u32 position). */
+  get readPosition(): number {
+    return Atomics.load(this._state, HEAD) >>> 0;
+  }
+
+  /** Bytes written so far (a free-running u32 position). */
+  get writePosition(): number {
+    return Atomics.load(this._state, TAIL) >>> 0;
+  }
+
   get closed(): boolean {
     return Atomics.load(this._state, CLOSED) === 1;
   }
@@ -54,6 +64,25 @@ export class ByteRing {
     this._copyOut(dst.subarray(0, count), head % this.capacity);
     Atomics.store(this._state, HEAD, (head + count) | 0);
     return count;
+  }
+
+  /**
+   * Like read, but stops after the first `delimiter` byte: a terminal in
+   * canonical mode hands a reader at most one line per read, so the shell
+   * does not swallow the lines typed ahead for the program it starts.
+   */
+  readUntil(dst: Uint8Array, delimiter: number): number {
+    const available = Math.min(dst.length, this.available());
+    const head = Atomics.load(this._state, HEAD) >>> 0;
+    let count = 0;
+    while (count < available) {
+      if (this._data[(head + count) % this.capacity] === delimiter) {
+        count++;
+        break;
+      }
+      count++;
+    }
+    return this.read(dst.subarray(0, count));
   }
 
   close(): void {

@@ -10,10 +10,11 @@ import { ByteRing } from './ByteRing';
 const SIGNAL = 0; // pending signal number, 0 for none (SIGKILL wins over others)
 const WAKE = 1; // bumped on every event the worker may be waiting for
 const STDIN_WANTED = 2; // 1 while the supervisor holds stdin bytes that did not fit
-const EOF_MARKS = 3; // Ctrl-D on a terminal: the next read that finds stdin empty returns 0 (EOF) once
+const EOF_PENDING = 3; // 1 while an end-of-input mark (Ctrl-D) sits in the stdin stream at EOF_AT
 const TTY_SIGNAL = 4; // a signal for the terminal's foreground process group (Ctrl-C), 0 for none
 const COLUMNS = 5; // the terminal's size, 0 when unknown
 const ROWS = 6;
+const EOF_AT = 7; // the stdin ring's write position where the pending end-of-input mark sits
 const WORDS = 8;
 const STDIN_OFFSET = WORDS * 4;
 
@@ -65,23 +66,46 @@ export class ControlBlock {
     Atomics.wait(this._words, WAKE, seen, Number.isFinite(timeoutMs) ? Math.max(0, timeoutMs) : undefined);
   }
 
-  /** Ctrl-D: end of input for the current reader only (a terminal stays open). */
-  pushEof(): void {
-    Atomics.add(this._words, EOF_MARKS, 1);
+  /**
+   * Ctrl-D: end of input at this point of the stream, for one read only (a
+   * terminal stays open). False while an earlier mark is still unread.
+   */
+  markEof(): boolean {
+    if (Atomics.load(this._words, EOF_PENDING) === 1) return false;
+    Atomics.store(this._words, EOF_AT, this.stdin.writePosition | 0);
+    Atomics.store(this._words, EOF_PENDING, 1);
     this.wake();
+    return true;
   }
 
-  hasEof(): boolean {
-    return Atomics.load(this._words, EOF_MARKS) > 0;
-  }
-
-  /** Consumes one pending end-of-input mark, if any. */
-  takeEof(): boolean {
-    for (;;) {
-      const marks = Atomics.load(this._words, EOF_MARKS);
-      if (marks <= 0) return false;
-      if (Atomics.compareExchange(this._words, EOF_MARKS, marks, marks - 1) === marks) return true;
+  /**
+   * Reads stdin for a process: bytes (a count > 0), nothing yet (0), or end
+   * of input (null: the stream is closed and drained, or a Ctrl-D mark is
+   * reached). A terminal (`lineMode`) returns at most one line per read, as
+   * Linux's canonical mode does, so typed-ahead lines stay for the next reader.
+   */
+  readInput(dst: Uint8Array, lineMode: boolean): number | null {
+    const ring = this.stdin;
+    let limit = dst.length;
+    if (Atomics.load(this._words, EOF_PENDING) === 1) {
+      const untilMark = ((Atomics.load(this._words, EOF_AT) >>> 0) - ring.readPosition) >>> 0;
+      if (untilMark === 0) {
+        Atomics.store(this._words, EOF_PENDING, 0);
+        return null;
+      }
+      limit = Math.min(limit, untilMark);
     }
+    const target = dst.subarray(0, limit);
+    const count = lineMode ? ring.readUntil(target, 0x0a) : ring.read(target);
+    if (count === 0 && ring.closed && ring.available() === 0) return null;
+    return count;
+  }
+
+  /** True when readInput would not return 0: data, a Ctrl-D mark, or a closed stream. */
+  inputReady(): boolean {
+    const ring = this.stdin;
+    if (ring.available() > 0 || ring.closed) return true;
+    return Atomics.load(this._words, EOF_PENDING) === 1 && (Atomics.load(this._words, EOF_AT) >>> 0) === ring.readPosition;
   }
 
   /** A signal typed at the terminal (Ctrl-C), for the foreground process group. */

@@ -18,16 +18,14 @@ export class ProcessStdin implements InputStream {
   ) {}
 
   read(dst: Uint8Array): number {
-    const ring = this._control.stdin;
     for (;;) {
       const seen = this._control.wakeCount();
-      const count = ring.read(dst);
+      const count = this._control.readInput(dst, this.isTerminal);
+      if (count === null) return 0;
       if (count > 0) {
         if (this._control.stdinWanted) this._askForMore();
         return count;
       }
-      if (ring.closed) return 0;
-      if (this._control.takeEof()) return 0; // Ctrl-D: EOF for this read only
       this._checkSignals();
       if (this._control.stdinWanted) this._askForMore(); // the supervisor holds bytes that did not fit
       this._control.waitForWake(seen, Infinity);
@@ -35,7 +33,7 @@ export class ProcessStdin implements InputStream {
   }
 
   readable(): boolean {
-    return this._control.stdin.available() > 0 || this._control.stdin.closed || this._control.hasEof();
+    return this._control.inputReady();
   }
 
   available(): number {

@@ -99,6 +99,7 @@ export class ContainerKernel {
   spawnProgram(parent: number, program: Program, options: SpawnOptions): Promise<ShellProcess> {
     const pid = this._nextPid++;
     const pgid = options.pgid ?? pid;
+    if (options.foreground && options.pgid === undefined) this._foreground = pgid;
     if (program.kind === 'shell') return Promise.resolve(this._startShell(pid, parent, pgid, options));
     return this._startWorker(pid, parent, pgid, options, program);
   }

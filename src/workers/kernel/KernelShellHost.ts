@@ -24,6 +24,15 @@ export class KernelShellHost implements ShellHost {
     this._kernel.killGroup(pgid, signal);
   }
 
+  kill(pid: number, signal: number): void {
+    this._kernel.kill(pid, signal);
+  }
+
+  /** The shell's own process group: a non-interactive shell's children join it, so Ctrl-C reaches them. */
+  get pgid(): number | undefined {
+    return this._kernel.processes.get(this.pid)?.pgid;
+  }
+
   stat(path: string): ShellStat | undefined {
     return this._stat(path, true);
   }

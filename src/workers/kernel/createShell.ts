@@ -1,8 +1,8 @@
 // Runs src/shell's Shell as a process of a container kernel.
-// TODO(#6): wire src/shell's Shell here once it lands; until then no image
-// names the built-in shell, so this path is unreachable.
+import type { ContainerFs } from '../../fs/ContainerFs';
+import { Shell } from '../../shell';
 import type { ShellFactory } from './ContainerKernel';
+import { KernelShellHost } from './KernelShellHost';
 
-export const createShell: ShellFactory = () => {
-  throw new Error('the built-in shell is not available in this build');
-};
+export const createShell: ShellFactory = (kernel, pid, options) =>
+  new Shell(new KernelShellHost(kernel, kernel.options.fs as ContainerFs, pid), options);

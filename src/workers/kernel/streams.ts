@@ -44,9 +44,9 @@ export class ContainerInputStream implements ShellStream {
     const dst = new Uint8Array(Math.max(1, Math.min(maxBytes, 64 * 1024)));
     for (;;) {
       const seen = this._control.wakeCount();
-      const count = this._control.stdin.read(dst);
+      const count = this._control.readInput(dst, this.isTerminal);
+      if (count === null) return null;
       if (count > 0) return dst.slice(0, count);
-      if (this._control.stdin.closed || this._control.takeEof()) return null;
       await this._control.waitForWakeAsync(seen);
     }
   }

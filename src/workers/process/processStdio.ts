@@ -75,17 +75,16 @@ class ContainerInput implements InputStream {
     const control = this._context.containerControl;
     for (;;) {
       const seen = control.wakeCount();
-      const count = control.stdin.read(dst);
+      const count = control.readInput(dst, this.isTerminal);
+      if (count === null) return 0;
       if (count > 0) return count;
-      if (control.stdin.closed || control.takeEof()) return 0;
       this._context.check();
       control.waitForWake(seen, WAIT_SLICE_MS);
     }
   }
 
   readable(): boolean {
-    const control = this._context.containerControl;
-    return control.stdin.available() > 0 || control.stdin.closed || control.hasEof();
+    return this._context.containerControl.inputReady();
   }
 
   available(): number {

@@ -1,0 +1,95 @@
+// A learner's terminal session, end to end in Node: the base image's
+// built-in shell as the container's main process, coreutils from /bin/box
+// in process workers, pipes between them, the TTY device in front.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Runtime, type Container } from './index';
+
+let rt: Runtime;
+
+beforeAll(async () => {
+  rt = await Runtime.create({ poolSize: 2 });
+});
+
+afterAll(async () => {
+  await rt?.dispose();
+});
+
+/** Starts a terminal container and collects everything it prints. */
+async function terminal(): Promise<{ c: Container; screen: () => string; type: (text: string) => void; waitFor: (text: string | RegExp, timeoutMs?: number) => Promise<void> }> {
+  const c = await rt.run('base', { tty: true });
+  let text = '';
+  c.tty!.onOutput((data) => { text += new TextDecoder().decode(data); });
+  const screen = () => text;
+  const waitFor = async (pattern: string | RegExp, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    const matches = () => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+    while (!matches()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
+      if (c.state !== 'running') throw new Error(`the container ended (${JSON.stringify(c.info().exit)}); screen:\n${text}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  return { c, screen, type: (input) => c.tty!.input(input), waitFor };
+}
+
+describe('terminal container (base image)', () => {
+  it('prompts, runs a pipeline of coreutils and redirections, and exits', async () => {
+    const t = await terminal();
+    await t.waitFor('# ');
+    t.type('echo hello world | cat\n');
+    await t.waitFor('hello world\n');
+    t.type('echo one > /tmp/f; echo two >> /tmp/f; cat /tmp/f | wc -l\n');
+    await t.waitFor(/\b2\n/);
+    t.type('ls /tmp\n');
+    await t.waitFor(/\bf\n/);
+    t.type('exit 3\n');
+    expect((await t.c.wait()).exitCode).toBe(3);
+  });
+
+  it('ends `yes | head -n 3` at once (SIGPIPE) and reports missing commands with 127', async () => {
+    const t = await terminal();
+    await t.waitFor('# ');
+    t.type('yes | head -n 3; echo "done $?"\n');
+    await t.waitFor('done 0');
+    expect(t.screen()).toContain('y\ny\ny\ndone 0');
+    t.type('nosuchcommand; echo "status $?"\n');
+    await t.waitFor('status 127');
+    expect(t.screen()).toContain('sh: nosuchcommand: not found');
+    t.type('exit\n');
+    await t.c.wait();
+  });
+
+  it('interrupts a foreground program with Ctrl-C (status 130) and keeps the shell', async () => {
+    const t = await terminal();
+    await t.waitFor('# ');
+    t.type('sleep 100\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    t.c.tty!.signal(2);
+    t.type('echo "after $?"\n');
+    await t.waitFor('after 130');
+    t.type('exit\n');
+    await t.c.wait();
+  });
+
+  it('gives a program the terminal\'s stdin and EOF on Ctrl-D', async () => {
+    const t = await terminal();
+    await t.waitFor('# ');
+    t.type('cat\n');
+    t.type('line one\n');
+    await t.waitFor('line one\n'); // cat's copy (echo is the terminal's line discipline, not the kernel's)
+    t.c.tty!.eof();
+    t.type('echo "cat ended $?"\n');
+    await t.waitFor('cat ended 0');
+    t.type('exit\n');
+    await t.c.wait();
+  });
+
+  it('completes commands and paths from the shell', async () => {
+    const t = await terminal();
+    await t.waitFor('# ');
+    expect(await t.c.tty!.complete('ech', 3)).toContain('echo');
+    expect(await t.c.tty!.complete('ls /et', 6)).toContain('/etc/');
+    t.type('exit\n');
+    await t.c.wait();
+  });
+});
