@@ -189,6 +189,17 @@ describe('Runtime', () => {
     expect(String((error as Error).message)).toContain('env.surprise');
   });
 
+  it('runs the ruby image (a WASI reactor) through its driver, with stdin', async () => {
+    const c = await rt.run('ruby', { args: ['-e', 'puts STDIN.read.split.map(&:to_i).sum'], stdin: '1 2 3\n' });
+    const status = await c.wait();
+    expect(c.output({ stdout: false })).toBe('');
+    expect(status.exitCode).toBe(0);
+    expect(c.output()).toBe('6\n');
+    const failing = await rt.run('ruby', { args: ['-e', 'raise "boom"'] });
+    expect((await failing.wait()).exitCode).toBe(1);
+    expect(failing.output({ stdout: false })).toMatch(/boom \(RuntimeError\)/);
+  }, 60_000);
+
   it('lists images with their config', async () => {
     const images = await rt.images();
     const hello = images.find((image) => image.name === 'hello');

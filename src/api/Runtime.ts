@@ -128,9 +128,17 @@ export class Runtime implements FlotillaRuntime {
   }
 }
 
-/** Compiles a program and checks it can run here: a WASI command whose imports we provide. */
-async function prepareModule(bytes: Uint8Array): Promise<WebAssembly.Module> {
+/**
+ * Compiles a program and checks it can run here: a WASI command whose
+ * imports we provide, or a reactor that a language driver runs (the driver
+ * supplies the reactor's own extra imports).
+ */
+async function prepareModule(bytes: Uint8Array, driver?: string): Promise<WebAssembly.Module> {
   const module = await compileWasm(bytes as Uint8Array<ArrayBuffer>, 'program'); // compileWasm copies shared views itself
+  if (driver !== undefined) {
+    if (moduleKind(module) !== 'reactor') throw new InvalidWasmError(`the ${driver} driver runs WASI reactors, and this module exports _start`, 'program');
+    return module;
+  }
   assertImports(module, SUPPORTED_IMPORTS, 'program');
   if (moduleKind(module) !== 'command') throw new InvalidWasmError('it exports no _start function (a WASI reactor, not a command)', 'program');
   return module;

@@ -84,6 +84,17 @@ describe('terminal container (base image)', () => {
     await t.c.wait();
   });
 
+  it('runs ruby (CRuby\'s WASI build on our WASI layer): -e, a script with ARGV, and stdin', async () => {
+    const t = await terminal();
+    await t.waitFor('# ');
+    t.type(`ruby -e 'puts 6*7'\n`);
+    await t.waitFor('42\n', 60_000);
+    t.type(`printf 'puts ARGV.join(",")\\nputs STDIN.read.upcase\\n' > /tmp/s.rb; echo hello | ruby /tmp/s.rb a b\n`);
+    await t.waitFor('a,b\nHELLO\n', 60_000);
+    t.type('exit\n');
+    await t.c.wait();
+  }, 120_000);
+
   it('completes commands and paths from the shell', async () => {
     const t = await terminal();
     await t.waitFor('# ');

@@ -301,8 +301,9 @@ export class Supervisor {
     if (!entry) throw new EntrypointNotFoundError(command, image.name);
     const data = entry.data;
     if (data[0] === 0x00 && data[1] === 0x61 && data[2] === 0x73 && data[3] === 0x6d) {
-      const module = await this._options.modules.get(`${image.id}:${entry.path}`, () => data.slice());
       const driver = image.info.labels['io.flotilla.driver'];
+      if (driver !== undefined && driver !== 'ruby') throw new InvalidOptionsError('image', `image ${image.name} asks for the unknown driver "${driver}" (label io.flotilla.driver)`);
+      const module = await this._options.modules.get(`${image.id}:${entry.path}`, () => data.slice(), driver);
       return driver === 'ruby' ? { kind: 'wasm', module, driver } : { kind: 'wasm', module };
     }
     const firstLine = new TextDecoder().decode(data.slice(0, 256)).split('\n')[0]!.trimEnd();

@@ -49,6 +49,8 @@ export class Launcher {
       env.LINES ??= String(size.rows);
     }
     const shebang = await this.shebang(path);
+    // `#!flotilla:program NAME` names another image's program: the host runs it like a binary.
+    if (shebang?.interpreter.startsWith('flotilla:') && shebang.interpreter !== 'flotilla:sh') return this.spawn(argv, path, env, io, name);
     if (shebang) {
       if (await this.isOwnShell(shebang.interpreter)) {
         // /bin/sh itself gets its argv as is; a script runs as `sh script args`.

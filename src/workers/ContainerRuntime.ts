@@ -24,10 +24,11 @@ import { FsRpcHub } from './fsRpc/FsRpcHub';
 import { ProcessWorkerPool, type ProcessWorkerFactory } from './kernel/ProcessWorkerPool';
 import { ProgramLoader } from './kernel/ProgramLoader';
 import { ProcessStdin, MessageOutput } from './stdio';
-import { PROTOCOL_VERSION, type AttachSpec, type ContainerWorkerApi, type KernelServices, type ProcessExit, type ProcessSpec, type WorkerMessage } from './protocol';
+import { PROTOCOL_VERSION, type AttachSpec, type ContainerWorkerApi, type InitProgram, type KernelServices, type ProcessExit, type ProcessSpec, type WorkerMessage } from './protocol';
 import { terminatesByDefault } from './signals';
 import { FLOTILLA_EXTENSION_MODULE, usesProcessExtensions } from './extensionNames';
 import { flotillaExtensions } from './process/extensions';
+import { runRuby } from './drivers/ruby';
 
 export type PostMessage = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
@@ -69,7 +70,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
       // other processes, need the container kernel on this worker's event loop.
       const program = spec.program;
       exit = program.kind === 'wasm' && !usesProcessExtensions(program.module)
-        ? this._runHere(spec, program.module, attached)
+        ? await this._runHere(spec, program, attached)
         : await this._runInKernel(spec, attached);
     } finally {
       this._running = false;
@@ -83,7 +84,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
   }
 
   /** Runs a WASI command on this thread; returns how it ended. */
-  private _runHere(spec: ProcessSpec, module: WebAssembly.Module, { fs, control, mailbox, tty }: Attached): ProcessExit {
+  private async _runHere(spec: ProcessSpec, program: Extract<InitProgram, { kind: 'wasm' }>, { fs, control, mailbox, tty }: Attached): Promise<ProcessExit> {
     let memory: WebAssembly.Memory | undefined;
     try {
       // The wake count as of the last check: a wake-up that lands between a
@@ -106,9 +107,13 @@ export class ContainerRuntime implements ContainerWorkerApi {
         waiter: { wait: (timeoutMs) => control.waitForWake(seenWakes, timeoutMs) },
         checkSignals,
       });
+      if (program.driver === 'ruby') {
+        const code = await runRuby(program.module, process, spec.args, (instance) => { memory = memoryOf(instance); });
+        return { kind: 'exit', code };
+      }
       const extensions = flotillaExtensions({ pid: 1, memory: () => memory, containerControl: control, check: checkSignals });
-      const instance = new WebAssembly.Instance(module, { ...process.imports, [FLOTILLA_EXTENSION_MODULE]: extensions });
-      memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;
+      const instance = new WebAssembly.Instance(program.module, { ...process.imports, [FLOTILLA_EXTENSION_MODULE]: extensions });
+      memory = memoryOf(instance);
       return { kind: 'exit', code: process.run(instance) };
     } catch (error) {
       return classifyFailure(error, memory, spec.memoryLimitPages);
@@ -172,6 +177,10 @@ function watchSignals(control: ControlBlock, kernel: ContainerKernel): () => voi
     watching = false;
     control.wake();
   };
+}
+
+function memoryOf(instance: WebAssembly.Instance): WebAssembly.Memory | undefined {
+  return instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;
 }
 
 /** The directory at an absolute guest path, created when missing (a mount point). */

@@ -11,6 +11,7 @@ import type { ProcessExit } from '../protocol';
 import { terminatesByDefault } from '../signals';
 import { FLOTILLA_EXTENSION_MODULE } from '../extensionNames';
 import { flotillaExtensions } from './extensions';
+import { runRuby } from '../drivers/ruby';
 import type { ProcessWorkerMessage, ProcessWorkerSpec } from './processProtocol';
 import { inputFor, outputFor, type StdioContext } from './processStdio';
 
@@ -18,7 +19,7 @@ const WAIT_SLICE_MS = 20;
 
 export type PostProcessMessage = (message: ProcessWorkerMessage, transfer?: Transferable[]) => void;
 
-export function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessage): void {
+export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessage): Promise<void> {
   const control = new ControlBlock(spec.control);
   const containerControl = new ControlBlock(spec.containerControl);
   let seenWakes = control.wakeCount();
@@ -48,10 +49,15 @@ export function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessage): v
       waiter: { wait: (timeoutMs) => control.waitForWake(seenWakes, Math.min(timeoutMs, WAIT_SLICE_MS)) },
       checkSignals: check,
     });
-    const imports = { ...wasi.imports, [FLOTILLA_EXTENSION_MODULE]: flotillaExtensions({ pid: spec.pid, memory: () => memory, containerControl, kernelCalls: spec.kernelCalls, check }) };
-    const instance = new WebAssembly.Instance(spec.module, imports);
-    memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;
-    exit = { kind: 'exit', code: wasi.run(instance) };
+    if (spec.driver === 'ruby') {
+      // A reactor with its own embedding API: the driver instantiates and runs it.
+      exit = { kind: 'exit', code: await runRuby(spec.module, wasi, spec.argv, (instance) => { memory = instance.exports.memory as WebAssembly.Memory; }) };
+    } else {
+      const imports = { ...wasi.imports, [FLOTILLA_EXTENSION_MODULE]: flotillaExtensions({ pid: spec.pid, memory: () => memory, containerControl, kernelCalls: spec.kernelCalls, check }) };
+      const instance = new WebAssembly.Instance(spec.module, imports);
+      memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;
+      exit = { kind: 'exit', code: wasi.run(instance) };
+    }
   } catch (error) {
     exit = classifyFailure(error, memory);
   }

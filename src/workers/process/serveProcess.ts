@@ -4,7 +4,7 @@ import { runProcess, type PostProcessMessage } from './ProcessRuntime';
 
 export function serveProcess(onRequest: (listener: (request: ProcessWorkerRequest) => void) => void, post: PostProcessMessage): void {
   onRequest((request) => {
-    if (request?.type === 'run') runProcess(request.spec, post);
+    if (request?.type === 'run') void runProcess(request.spec, post);
   });
   post({ type: 'ready' });
 }
