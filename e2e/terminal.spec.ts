@@ -214,3 +214,12 @@ test('a tty container started elsewhere is attachable from the containers list',
   expect(await attached.run('hostname; echo $HOME')).toMatch(/\/root$/);
   expect(await terminal.run('echo still-here')).toBe('still-here');
 });
+
+test('exit ends the shell: the tab says so', async ({ terminal, page }) => {
+  await terminal.focus();
+  await page.keyboard.type('exit 3');
+  await page.keyboard.press('Enter');
+  await terminal.waitFor(/\[exited with code 3 — close this tab, or press \+ for a new shell\]/);
+  expect(await page.evaluate(() => window.flotillaTerminals![0].state)).toBe('exited');
+  await expect(page.locator('.term-tab-item[data-state="exited"]')).toHaveCount(1);
+});

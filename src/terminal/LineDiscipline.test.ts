@@ -544,6 +544,36 @@ describe('LineDiscipline: narrow terminals and wrapping', () => {
     }
   });
 
+  it('stays consistent under random editing interleaved with program output', () => {
+    let seed = 777;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const keys = ['x', 'y', '中', ' ', LEFT, RIGHT, HOME, END, BS, DEL, '\x15', '\x0b', UP, DOWN];
+    const outputs = ['$ ', 'out\n', 'partial', '\n$ ', '\x1b[32mok\x1b[0m\n# ', 'abcdefghijklmnop', '\r\n'];
+    for (let columns = 4; columns <= 12; columns += 4) {
+      const s = setup({ columns, prompt: '$ ' });
+      for (let step = 0; step < 400; step++) {
+        const roll = random(10);
+        if (roll === 0) s.print(outputs[random(outputs.length)]);
+        else if (roll === 1) s.type(`word${step}\r`);
+        else s.type(keys[random(keys.length)]);
+        // The current line: the prompt's printable text, then the edited text.
+        const prompt = s.ld.currentPrompt.replace(/\x1b\[[0-9;]*m/g, '');
+        const expected = expectedScreen(prompt, s.ld.line, s.ld.cursorIndex, columns);
+        const top = s.screen.cursor.y - expected.cursor.y;
+        const rows = s.screen.lines().slice(top);
+        try {
+          expect(rows).toEqual(expected.lines);
+          expect(s.screen.cursor.x).toBe(expected.cursor.x);
+        } catch (error) {
+          throw new Error(`columns ${columns}, step ${step}, prompt ${JSON.stringify(prompt)}, line ${JSON.stringify(s.ld.line)}: ${(error as Error).message}`);
+        }
+      }
+    }
+  });
+
   it('follows a resize of the terminal', () => {
     const s = setup({ columns: 20, prompt: '$ ' });
     s.type('abcdefghijkl');

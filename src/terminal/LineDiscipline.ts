@@ -190,6 +190,11 @@ export class LineDiscipline {
     return this.prompt;
   }
 
+  /** True when the cursor is at the start of an empty line (no prompt, nothing typed). */
+  get atLineStart(): boolean {
+    return this.prompt === '' && this.cells.length === 0;
+  }
+
   get historyEntries(): readonly string[] {
     return this.history;
   }

@@ -145,9 +145,9 @@ export class TerminalView {
     this.fitNow();
   }
 
-  /** Text local to the page (not from a program), e.g. "[exited]": goes through the line discipline like output. */
+  /** A line local to the page (not from a program), e.g. "[exited]", on a line of its own. */
   notice(text: string): void {
-    this.discipline.output(text);
+    this.discipline.output(`${this.discipline.atLineStart ? '' : '\r\n'}${text}\r\n`);
   }
 
   /** Every row of the buffer (scrollback included), right-trimmed. */

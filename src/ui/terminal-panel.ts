@@ -138,7 +138,7 @@ export class TerminalPanel {
     } catch (error) {
       tab.state = 'error';
       tab.pane.dataset.terminalReady = 'error';
-      tab.view.notice(`\r\n\x1b[31mCould not start ${name}: ${errorMessage(error)}\x1b[0m\r\n`);
+      tab.view.notice(`\x1b[31mCould not start ${name}: ${errorMessage(error)}\x1b[0m`);
       this.changed(tab);
       throw error;
     }
@@ -150,7 +150,7 @@ export class TerminalPanel {
     const container = this.rt.get(idOrName);
     if (!container.tty) throw new Error(`${container.name} has no terminal (created without tty)`);
     const tab = this.addTab(container, false);
-    tab.view.notice(`\x1b[2m[attached to ${container.name}; press Enter for a prompt]\x1b[0m\r\n`);
+    tab.view.notice(`\x1b[2m[attached to ${container.name}; press Enter for a prompt]\x1b[0m`);
     return tab.hook;
   }
 
@@ -291,7 +291,7 @@ export class TerminalPanel {
     tab.state = 'exited';
     tab.pane.dataset.state = 'exited';
     const colour = status.exitCode === 0 ? '2' : '31';
-    tab.view.notice(`\r\n\x1b[${colour}m[${describeExit(status).toLowerCase()} — close this tab, or press + for a new shell]\x1b[0m\r\n`);
+    tab.view.notice(`\x1b[${colour}m[${describeExit(status).toLowerCase()} — close this tab, or press + for a new shell]\x1b[0m`);
     this.changed(tab);
   }
 
