@@ -137,6 +137,12 @@ test('a script with a loop', async ({ terminal }) => {
   expect(await terminal.run('sh loop.sh')).toBe('line 1\nline 2\nline 3');
 });
 
+test('ruby -e runs Ruby from the shell', async ({ terminal }) => {
+  test.setTimeout(120_000);
+  // The first ruby compiles CRuby's module: give it time.
+  expect(await terminal.run(`ruby -e 'puts 6*7'`, { timeout: 90_000 })).toBe('42');
+});
+
 test('resizing the page changes the terminal size seen by new programs', async ({ terminal, page }) => {
   const first = await terminal.size();
   expect(await terminal.run(`sh -c 'echo $COLUMNS $LINES'`)).toBe(`${first.columns} ${first.rows}`);
