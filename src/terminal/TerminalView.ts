@@ -105,7 +105,15 @@ export class TerminalView {
     });
 
     this.terminal.attachCustomKeyEventHandler((event) => {
-      if (event.type === 'keydown') this.lastKeyAt = event.timeStamp;
+      if (event.type !== 'keydown') return true;
+      // Ctrl-C is SIGINT: copy is Ctrl-Shift-C (with a selection); Ctrl-Shift-V is the browser's paste.
+      if (event.ctrlKey && event.shiftKey && !event.altKey && (event.key === 'C' || event.key === 'c') && this.terminal.hasSelection()) {
+        void navigator.clipboard?.writeText(this.terminal.getSelection()).catch(() => undefined);
+        event.preventDefault();
+        return false;
+      }
+      if (event.ctrlKey && event.shiftKey && !event.altKey && (event.key === 'V' || event.key === 'v')) return false;
+      this.lastKeyAt = event.timeStamp;
       return true;
     });
     const onData = this.terminal.onData((data) => this.discipline.receive(data));

@@ -97,6 +97,15 @@ export class TerminalPanel {
       h('div', { className: 'term-bar' }, this.tabList, newButton, h('div', { className: 'term-bar-spacer' }), h('div', { className: 'term-attach-wrap' }, this.attachButton, this.attachMenu)),
       this.stack,
     );
+    this.attachMenu.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        this.closeAttachMenu();
+        this.attachButton.focus();
+      }
+    });
+    this.attachButton.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.closeAttachMenu();
+    });
     document.addEventListener('click', (event) => {
       if (!this.attachMenu.hidden && !(event.target instanceof Node && this.el.querySelector('.term-attach-wrap')!.contains(event.target))) this.closeAttachMenu();
     });
@@ -346,6 +355,7 @@ export class TerminalPanel {
     );
     this.attachMenu.hidden = false;
     this.attachButton.setAttribute('aria-expanded', 'true');
+    this.attachMenu.querySelector<HTMLElement>('button')?.focus();
   }
 
   private closeAttachMenu(): void {
