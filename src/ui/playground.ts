@@ -55,7 +55,8 @@ async function boot(): Promise<FlotillaRuntime> {
   main.classList.add('workspace');
   const status = new StatusPanel();
   const side = h('aside', { className: 'side-panel', 'aria-label': 'Run and containers' }, status.el);
-  const terminalSlot = h('div', { className: 'terminal-slot' });
+  const booting = h('div', { className: 'terminal-panel term-booting', role: 'status' }, h('p', {}, 'Booting the runtime…'));
+  const terminalSlot = h('div', { className: 'terminal-slot' }, booting);
   main.append(terminalSlot, side);
 
   const poolSize = poolSizeFromUrl();
@@ -65,6 +66,19 @@ async function boot(): Promise<FlotillaRuntime> {
     ...(poolSize === undefined ? {} : { poolSize }),
   });
   timing.runtimeReadyAt = performance.now();
+  addEventListener('pagehide', () => void rt.dispose());
+
+  // The first shell starts right away, while the other panels load.
+  let containers: ContainersPanel | undefined;
+  const terminals = new TerminalPanel(rt, {
+    onChange: () => {
+      window.flotillaTerminals = terminals.hooks;
+      containers?.render();
+    },
+  });
+  booting.replaceWith(terminals.el);
+  const first = firstTerminal(terminals);
+
   // Not in the FlotillaRuntime contract; shown when the runtime has it.
   const showPool = () => {
     const idle: unknown = (rt as { idleWorkers?: unknown }).idleWorkers;
@@ -77,14 +91,6 @@ async function boot(): Promise<FlotillaRuntime> {
   const images = await rt.images();
   status.setImages(images.length);
 
-  let containers: ContainersPanel | undefined;
-  const terminals = new TerminalPanel(rt, {
-    onChange: () => {
-      window.flotillaTerminals = terminals.hooks;
-      containers?.render();
-    },
-  });
-  terminalSlot.append(terminals.el);
   const run = new RunPanel(rt, images);
   // The terminal tabs' own shells are listed as tabs, not here.
   containers = new ContainersPanel(
@@ -103,11 +109,10 @@ async function boot(): Promise<FlotillaRuntime> {
 
   window.flotilla = rt;
   status.setRuntime('ready');
-  addEventListener('pagehide', () => void rt.dispose());
 
   // Ready once the runtime is and the first shell printed its prompt (or
   // could not start: the rest of the playground still works).
-  await firstTerminal(terminals);
+  await first;
   document.body.dataset.ready = 'true';
   return rt;
 }
