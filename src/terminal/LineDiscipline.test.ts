@@ -672,6 +672,43 @@ describe('LineDiscipline: history', () => {
     expect(s.ld.line).toBe('old');
   });
 
+  it('searches backwards with Ctrl-R', () => {
+    const s = setup({ prompt: '$ ' });
+    s.type('echo alpha\rls -l\recho beta\rpwd\r');
+    s.type('dr');
+    s.type('\x12');
+    expect(s.screen.lines().at(-1)).toBe("(reverse-i-search)`':");
+    s.type('ech');
+    expect(s.screen.lines().at(-1)).toBe("(reverse-i-search)`ech': echo beta");
+    s.type('\x12');
+    expect(s.screen.lines().at(-1)).toBe("(reverse-i-search)`ech': echo alpha");
+    s.type('\x12');
+    expect(s.screen.lines().at(-1)).toBe("(failed reverse-i-search)`ech': echo alpha");
+    s.type(RIGHT); // takes the match, then moves
+    expect(s.ld.line).toBe('echo alpha');
+    expect(s.ld.cursorIndex).toBe(1);
+    expect(s.screen.lines().at(-1)).toBe('echo alpha');
+    expect(s.screen.cursor.x).toBe(1);
+    s.type(DOWN);
+    expect(s.ld.line).toBe('ls -l');
+  });
+
+  it('Ctrl-R then Enter runs the match; Ctrl-G gives up', () => {
+    const s = setup({ prompt: '$ ' });
+    s.type('echo one\rdate\r');
+    s.type('keep\x12one\x07');
+    expect(s.ld.line).toBe('keep');
+    expect(s.screen.lines().at(-1)).toBe('keep');
+    expect(s.screen.cursor.x).toBe(4);
+    s.type('\x15\x12one\r');
+    expect(s.device.inputs.at(-1)).toBe('echo one\n');
+    s.type('\x12dat\x7f\x7f\x7fecho');
+    expect(s.screen.lines().at(-1)).toBe("(reverse-i-search)`echo': echo one");
+    s.type('\x03');
+    expect(s.device.signals).toEqual([2]);
+    expect(s.ld.line).toBe('');
+  });
+
   it('works when the store fails', async () => {
     const store: HistoryStore = { load: () => Promise.reject(new Error('ENOENT')), save: () => Promise.reject(new Error('EROFS')) };
     const s = setup({ prompt: '$ ', history: store });

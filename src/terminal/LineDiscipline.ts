@@ -96,6 +96,8 @@ export class LineDiscipline {
   private tabGen = -1;
   private tabCount = 0;
   private killed = '';
+  /** Ctrl-R: the query, the history entry shown, and the line to go back to. */
+  private search: { query: string; index: number; failed: boolean; saved: Cell[]; savedCursor: number } | undefined;
   /** After ^C: the program's own newline would leave a blank line. */
   private swallowNewline = false;
   private disposed = false;
@@ -212,6 +214,7 @@ export class LineDiscipline {
   // -- keys ----------------------------------------------------------------
 
   private key(token: KeyToken): void {
+    if (this.search && this.searchKey(token)) return;
     const wasCR = this.lastWasCR;
     this.lastWasCR = false;
     switch (token.kind) {
@@ -297,6 +300,9 @@ export class LineDiscipline {
         return;
       case 0x0e: // Ctrl-N
         this.historyDown();
+        return;
+      case 0x12: // Ctrl-R
+        this.startSearch();
         return;
       default:
         return; // other control keys do nothing
@@ -542,13 +548,98 @@ export class LineDiscipline {
     this.replaceLine(cells);
   }
 
-  private replaceLine(cells: Cell[]): void {
+  private replaceLine(cells: Cell[], cursor = cells.length): void {
     const lay = this.layout();
     this.gotoWrite(0, lay);
     this.cells = cells;
-    this.cursor = cells.length;
+    this.cursor = cursor;
     this.edited();
     this.redrawFrom(0, true);
+  }
+
+  // -- reverse incremental search (Ctrl-R) -----------------------------------
+
+  private startSearch(): void {
+    this.search = { query: '', index: this.history.length, failed: false, saved: this.cells.slice(), savedCursor: this.cursor };
+    this.showSearch();
+  }
+
+  /** Handles a key while searching; false: the search ended and the key is to be handled as usual. */
+  private searchKey(token: KeyToken): boolean {
+    const search = this.search!;
+    if (token.kind === 'char') {
+      search.query += token.ch;
+      this.searchFrom(search.index);
+      return true;
+    }
+    if (token.kind === 'ctrl') {
+      switch (token.code) {
+        case 0x12: // Ctrl-R again: an older match
+          this.searchFrom(search.index - 1);
+          return true;
+        case 0x7f:
+        case 0x08:
+          search.query = [...search.query].slice(0, -1).join('');
+          this.searchFrom(this.history.length - 1);
+          return true;
+        case 0x07: // Ctrl-G: give up, back to the line as it was
+          this.search = undefined;
+          this.replaceLine(search.saved, search.savedCursor);
+          return true;
+        case 0x03:
+          this.search = undefined;
+          this.replaceLine(search.saved, search.savedCursor);
+          return false;
+        default:
+          break;
+      }
+    }
+    if (token.kind === 'esc') {
+      this.acceptSearch();
+      return true;
+    }
+    // Any other key takes the match and then does what it does.
+    this.acceptSearch();
+    return false;
+  }
+
+  /** The newest entry at or before `from` that contains the query. */
+  private searchFrom(from: number): void {
+    const search = this.search!;
+    search.failed = false;
+    if (search.query === '') {
+      search.index = this.history.length;
+    } else {
+      let i = Math.min(from, this.history.length - 1);
+      while (i >= 0 && !this.history[i].includes(search.query)) i--;
+      if (i >= 0) search.index = i;
+      else search.failed = true;
+    }
+    this.showSearch();
+  }
+
+  private showSearch(): void {
+    const search = this.search!;
+    const match = search.index < this.history.length ? this.history[search.index] : '';
+    const label = `(${search.failed ? 'failed ' : ''}reverse-i-search)\`${search.query}': `;
+    const at = search.query && match ? match.indexOf(search.query) : -1;
+    const cells = toCells(label + match);
+    const cursor = toCells(label).length + (at >= 0 ? toCells(match.slice(0, at)).length : 0);
+    this.replaceLine(cells, cursor);
+  }
+
+  private acceptSearch(): void {
+    const search = this.search!;
+    this.search = undefined;
+    if (search.index < this.history.length && search.query !== '') {
+      const match = this.history[search.index];
+      const at = match.indexOf(search.query);
+      if (this.historyIndex === this.history.length) this.draft = search.saved;
+      this.historyIndex = search.index;
+      this.replaceLine(toCells(match), toCells(match.slice(0, Math.max(0, at))).length);
+    } else {
+      this.replaceLine(search.saved, search.savedCursor);
+    }
   }
 
   private addHistory(line: string): void {
