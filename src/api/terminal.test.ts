@@ -95,6 +95,24 @@ describe('terminal container (base image)', () => {
     await t.c.wait();
   }, 120_000);
 
+  it('shows the container through /proc: ps, uname, hostname, free, and the terminal size', async () => {
+    const t = await terminal();
+    t.c.tty!.resize(100, 30);
+    await t.waitFor(`root@${t.c.id.slice(0, 12)}:~# `); // HOSTNAME, as Docker sets it
+    t.type('ps\n');
+    await t.waitFor(/PID TTY\s+TIME CMD\n\s+1 \?\s+00:00:00 sh\n\s+\d+ \?\s+00:00:00 ps\n/);
+    t.type('hostname; uname -sm\n');
+    await t.waitFor(`${t.c.id.slice(0, 12)}\nFlotilla wasm32\n`);
+    t.type('free -m | head -2 | tail -1\n');
+    await t.waitFor(/Mem:\s+2048\s/);
+    t.type('stty size; env | grep -E "^(COLUMNS|LINES)=" | sort\n');
+    await t.waitFor('30 100\nCOLUMNS=100\nLINES=30\n');
+    t.type('cat /proc/1/cmdline | tr "\\000" " "; echo\n');
+    await t.waitFor('/bin/sh \n');
+    t.type('exit\n');
+    await t.c.wait();
+  });
+
   it('completes commands and paths from the shell', async () => {
     const t = await terminal();
     await t.waitFor('# ');

@@ -65,6 +65,18 @@ export class ContainerFs implements FsContext {
     this.root = new OverlayDirectory(this, ino, roots, undefined);
   }
 
+  /**
+   * Mounts a directory of another file system (e.g. a synthetic /proc) at
+   * `path`, creating the parent directories. The mount point hides what the
+   * layers hold there and cannot be removed or renamed (EBUSY).
+   */
+  mount(path: string, dir: FsDirectory): void {
+    const slash = path.lastIndexOf('/');
+    const parent = this.mkdirp(path.slice(0, slash) || '/');
+    if (!(parent instanceof OverlayDirectory)) throw new FsError('EINVAL', `${path}: cannot mount here`);
+    parent.mount(path.slice(slash + 1), dir);
+  }
+
   /** What the writable layer holds (counted against FsLimits). */
   usage(): FsUsage {
     return this.meter.snapshot();

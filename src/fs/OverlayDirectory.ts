@@ -37,6 +37,12 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
   private whiteouts: Set<string> | undefined;
   private parentDir: OverlayDirectory;
   private isRemoved = false;
+  /**
+   * Directories of other file systems mounted on names of this one (/proc).
+   * They hide what the layers have under the name; they are not vnodes of
+   * this file system, so every change to such a name fails with EBUSY.
+   */
+  private mounts: Map<string, FsDirectory> | undefined;
   /** Cached count of subdirectories (for nlink); undefined when stale. */
   private subdirCount: number | undefined;
 
@@ -90,8 +96,19 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
     return DIRECTORY_SIZE;
   }
 
+  /** Mounts `dir` on `name` (a mount point: it need not exist in the layers). */
+  mount(name: string, dir: FsDirectory): void {
+    this.checkLive();
+    checkName(name);
+    (this.mounts ??= new Map()).set(name, dir);
+    this.subdirCount = undefined; // a mount is not a change of this directory's contents: no mtime update
+  }
+
   lookup(name: string): Vnode | undefined {
     if (this.isRemoved) return undefined;
+    // Callers that change entries check busy() first, so a mount never reaches vnode code.
+    const mounted = this.mounts?.get(name);
+    if (mounted) return mounted as unknown as Vnode;
     const own = this.upper?.get(name);
     if (own) return own;
     if (this.whiteouts?.has(name)) return undefined;
@@ -138,6 +155,13 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
       }
     }
     if (this.upper) for (const [name, node] of this.upper) out.push([name, node]);
+    if (this.mounts) {
+      for (const [name, dir] of this.mounts) {
+        const index = out.findIndex(([existing]) => existing === name);
+        if (index >= 0) out[index] = [name, dir];
+        else out.push([name, dir]);
+      }
+    }
     return out;
   }
 
@@ -183,6 +207,7 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
       throw new FsError('EXDEV', 'cannot link across file systems');
     }
     if (target.linkCount() === 0) throw new FsError('ENOENT', 'cannot link a file that was removed');
+    this.busy(name);
     if (this.lookup(name)) throw new FsError('EEXIST', `${name} exists`);
     this.ctx.meter.check(0, this.copyUpCost() + target.copyUpCost());
     target.addLink();
@@ -191,6 +216,7 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
 
   unlink(name: string): void {
     this.checkLive();
+    this.busy(name);
     const node = this.lookup(name);
     if (!node) throw new FsError('ENOENT', `${name} does not exist`);
     if (node.kind === 'directory') throw new FsError('EISDIR', `${name} is a directory`);
@@ -200,6 +226,7 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
 
   removeDirectory(name: string): void {
     this.checkLive();
+    this.busy(name);
     const node = this.lookup(name);
     if (!node) throw new FsError('ENOENT', `${name} does not exist`);
     if (!(node instanceof OverlayDirectory)) throw new FsError('ENOTDIR', `${name} is not a directory`);
@@ -216,6 +243,8 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
     toDir.checkLive();
     checkName(name);
     checkName(toName);
+    this.busy(name);
+    toDir.busy(toName);
     const src = this.lookup(name);
     if (!src) throw new FsError('ENOENT', `${name} does not exist`);
     const dst = toDir.lookup(toName);
@@ -257,6 +286,11 @@ export class OverlayDirectory extends OverlayNode implements FsDirectory {
   }
 
   // -- internals ------------------------------------------------------------
+
+  /** EBUSY for a mount point. */
+  private busy(name: string): void {
+    if (this.mounts?.has(name)) throw new FsError('EBUSY', `${name} is a mount point`);
+  }
 
   private checkLive(): void {
     if (this.isRemoved) throw new FsError('ENOENT', 'directory was removed');

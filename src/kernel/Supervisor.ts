@@ -56,7 +56,8 @@ export class Supervisor {
 
   private async _create(name: string, imageRef: string, options: ContainerOptions): Promise<ContainerRecord> {
     const image = await this._options.catalog.get(imageRef);
-    const config = resolveConfig(image, options);
+    const id = randomId();
+    const config = resolveConfig(image, options, hostnameOf(id));
     const program = await this._program(image, config.command[0]!);
     const directories = checkDirectories(options.directories);
     this._checkAlive();
@@ -66,7 +67,7 @@ export class Supervisor {
     const control = new ControlBlock();
     const mailbox = new FileMailboxClient(() => control.wake());
     const stdin = new StdinPump(control);
-    const record = new ContainerRecord(randomId(), name, image, config, program, worker, api, control, stdin, new ContainerFiles(mailbox), this._options.logCapacity);
+    const record = new ContainerRecord(id, name, image, config, program, worker, api, control, stdin, new ContainerFiles(mailbox), this._options.logCapacity);
     if (config.tty) record.tty = new TerminalDevice(control, stdin, api);
     const services = new MessageChannel();
     expose(this._services, services.port1);
@@ -86,7 +87,7 @@ export class Supervisor {
         directories,
         limits: this._options.fsLimits,
         tty: config.tty,
-        hostname: record.id.slice(0, 12),
+        hostname: hostnameOf(record.id),
         services: services.port2,
       }, [services.port2]));
     } catch (error) {
@@ -337,6 +338,11 @@ export type { RunnableImage, ContainerConfig };
 function encodeFiles(files: ContainerOptions['files']): Array<{ path: string; data: Uint8Array }> {
   if (!files) return [];
   return Object.entries(files).map(([path, data]) => ({ path, data: typeof data === 'string' ? new TextEncoder().encode(data) : data }));
+}
+
+/** Docker's default hostname: the first 12 hex digits of the container id. */
+function hostnameOf(id: string): string {
+  return id.slice(0, 12);
 }
 
 function checkDirectories(directories: readonly unknown[] | undefined): string[] {

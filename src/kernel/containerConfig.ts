@@ -9,7 +9,7 @@ import type { RunnableImage } from './ImageCatalog';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export function resolveConfig(image: RunnableImage, options: ContainerOptions): ContainerConfig {
+export function resolveConfig(image: RunnableImage, options: ContainerOptions, hostname: string): ContainerConfig {
   const entrypoint = options.entrypoint ? checkStrings('entrypoint', options.entrypoint) : image.entrypoint;
   // As in Docker, a new entrypoint drops the image's Cmd.
   const cmd = options.args ? checkStrings('args', options.args) : options.entrypoint ? [] : image.cmd;
@@ -19,7 +19,7 @@ export function resolveConfig(image: RunnableImage, options: ContainerOptions): 
   if (!workdir.startsWith('/')) throw new InvalidOptionsError('workdir', `"${workdir}" must be an absolute path`);
   return {
     command,
-    env: mergeEnv(image.env, options.env, workdir),
+    env: mergeEnv(image.env, options.env, workdir, hostname),
     workdir,
     preopens: ['/', ...checkPreopens(options.preopens ?? [])],
     tty: options.tty ?? false,
@@ -30,7 +30,7 @@ export function resolveConfig(image: RunnableImage, options: ContainerOptions): 
 }
 
 /** Image env, then defaults Docker adds when missing, then the run's env (later wins). */
-function mergeEnv(imageEnv: readonly string[], extra: ContainerOptions['env'], workdir: string): string[] {
+function mergeEnv(imageEnv: readonly string[], extra: ContainerOptions['env'], workdir: string, hostname: string): string[] {
   const env = new Map<string, string>();
   const put = (entry: string, option: string): void => {
     const eq = entry.indexOf('=');
@@ -40,6 +40,7 @@ function mergeEnv(imageEnv: readonly string[], extra: ContainerOptions['env'], w
   for (const entry of imageEnv) put(entry, 'image Env');
   if (!env.has('PATH')) put(DEFAULT_PATH, 'env');
   if (!env.has('HOME')) put('HOME=/root', 'env');
+  put(`HOSTNAME=${hostname}`, 'env');
   put(`PWD=${workdir}`, 'env');
   if (Array.isArray(extra)) for (const entry of extra as readonly string[]) put(checkString('env', entry), 'env');
   else if (extra) for (const [key, value] of Object.entries(extra)) put(`${key}=${checkString('env', value)}`, 'env');

@@ -105,8 +105,8 @@ describe('variables and parameters', () => {
     expect(await out('echo "a:b" | { IFS=: read x y; echo "$y $x"; }')).toBe('b a\n');
   });
 
-  it('passes COLUMNS and LINES only when stdout is a terminal', async () => {
-    expect((await sh('printenv COLUMNS')).status).toBe(1);
+  it('passes the terminal size to programs as COLUMNS and LINES (WASI has no TIOCGWINSZ), even into pipes', async () => {
+    expect(await out('printenv COLUMNS | cat; printenv LINES')).toBe('80\n24\n');
   });
 });
 

@@ -44,7 +44,8 @@ export class Launcher {
     }
     const env = { ...interp.state.env(), ...extraEnv };
     const size = interp.host.terminalSize();
-    if (size && io.stdout.isTerminal) {
+    // WASI has no TIOCGWINSZ: every program of a terminal session learns the size from the environment.
+    if (size) {
       env.COLUMNS ??= String(size.columns);
       env.LINES ??= String(size.rows);
     }

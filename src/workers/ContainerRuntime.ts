@@ -20,6 +20,7 @@ import { FileMailboxServer } from './FileMailbox';
 import { fileService } from './fileService';
 import { ContainerKernel, SIGKILL } from './kernel/ContainerKernel';
 import { createShell } from './kernel/createShell';
+import { createProcFs, type ProcSource } from './kernel/procfs';
 import { FsRpcHub } from './fsRpc/FsRpcHub';
 import { ProcessWorkerPool, type ProcessWorkerFactory } from './kernel/ProcessWorkerPool';
 import { ProgramLoader } from './kernel/ProgramLoader';
@@ -29,6 +30,11 @@ import { terminatesByDefault } from './signals';
 import { FLOTILLA_EXTENSION_MODULE, usesProcessExtensions } from './extensionNames';
 import { flotillaExtensions } from './process/extensions';
 import { runRuby } from './drivers/ruby';
+
+// What /proc reports until quotas (issue 4) set real limits per container.
+const DEFAULT_MEMORY_LIMIT_BYTES = 2 * 1024 ** 3;
+const DEFAULT_DISK_BYTES = 1024 ** 3;
+const DEFAULT_INODES = 65536;
 
 export type PostMessage = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
@@ -44,6 +50,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
   private _attached: Attached | undefined;
   private _kernel: ContainerKernel | undefined;
   private _running = false;
+  /** The current run's main program, for /proc. */
+  private _init: { argv: readonly string[]; startedAt: number } | undefined;
 
   constructor(private readonly _post: PostMessage, private readonly _processWorkers: ProcessWorkerFactory) {}
 
@@ -57,13 +65,38 @@ export class ContainerRuntime implements ContainerWorkerApi {
     fs.writeFile('/etc/hostname', `${spec.hostname}\n`);
     const mailbox = new FileMailboxServer(spec.mailbox, fileService(fs));
     void mailbox.serveForever();
-    this._attached = { fs, control: new ControlBlock(spec.control), mailbox, services: wrap<KernelServices>(spec.services), tty: spec.tty };
+    const control = new ControlBlock(spec.control);
+    this._attached = { fs, control, mailbox, services: wrap<KernelServices>(spec.services), tty: spec.tty };
+    fs.mount('/proc', createProcFs(this._procSource(fs, control, spec), { parent: () => fs.root, dev: fs.dev + 1_000_000n, now: fs.now }));
+  }
+
+  /** What /proc shows: the kernel's process table, or the one program running on this thread. */
+  private _procSource(fs: ContainerFs, control: ControlBlock, spec: AttachSpec): ProcSource {
+    const limits = spec.limits;
+    return {
+      processes: () => {
+        const now = Date.now();
+        if (this._kernel) return this._kernel.processInfo();
+        const init = this._init;
+        if (!init) return [];
+        const usage = control.usage();
+        return [{ pid: 1, ppid: 0, pgid: 1, argv: init.argv, startedAt: init.startedAt, state: usage.sleeping ? 'S' : 'R', memoryBytes: usage.memoryBytes, peakBytes: usage.peakBytes, cpuMs: Math.max(0, now - init.startedAt - usage.waitedMs) }];
+      },
+      startedAt: () => this._init?.startedAt ?? Date.now(),
+      hostname: () => spec.hostname,
+      memoryLimitBytes: () => DEFAULT_MEMORY_LIMIT_BYTES,
+      disk: () => {
+        const usage = fs.usage();
+        return { sizeBytes: limits?.maxBytes ?? DEFAULT_DISK_BYTES, usedBytes: usage.bytes, inodes: limits?.maxInodes ?? DEFAULT_INODES, inodesUsed: usage.inodes };
+      },
+    };
   }
 
   async run(spec: ProcessSpec): Promise<void> {
     const attached = this._require();
     if (this._running) throw new Error('a process is already running in this container');
     this._running = true;
+    this._init = { argv: spec.args, startedAt: Date.now() };
     let exit: ProcessExit;
     try {
       // Plain WASI commands run right here; the shell, and programs that start
@@ -93,6 +126,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
       let seenWakes = control.wakeCount();
       const checkSignals = (): void => {
         seenWakes = control.wakeCount();
+        if (memory) control.publishMemory(memory.buffer.byteLength);
         mailbox.servePending(); // file requests (docker cp) are served at every syscall and wake-up
         const signal = control.takeSignal() || control.takeTtySignal(); // the only process is the foreground one
         if (signal !== 0 && terminatesByDefault(signal)) throw new ProcessKilled(signal);
@@ -104,7 +138,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
         stdin: new ProcessStdin(control, tty, () => this._post({ flotilla: PROTOCOL_VERSION, type: 'stdin-space', runId: spec.runId }), checkSignals),
         stdout: new MessageOutput(this._post, spec.runId, 1, tty),
         stderr: new MessageOutput(this._post, spec.runId, 2, tty),
-        waiter: { wait: (timeoutMs) => control.waitForWake(seenWakes, timeoutMs) },
+        waiter: { wait: (timeoutMs) => control.sleep(seenWakes, timeoutMs) },
         checkSignals,
       });
       if (program.driver === 'ruby') {

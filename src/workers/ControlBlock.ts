@@ -15,7 +15,12 @@ const TTY_SIGNAL = 4; // a signal for the terminal's foreground process group (C
 const COLUMNS = 5; // the terminal's size, 0 when unknown
 const ROWS = 6;
 const EOF_AT = 7; // the stdin ring's write position where the pending end-of-input mark sits
-const WORDS = 8;
+// Facts a process publishes about itself for /proc (ps, top, free):
+const MEMORY_PAGES = 8; // its linear memory, in 64 KiB pages
+const PEAK_PAGES = 9;
+const WAITED_MS = 10; // time spent blocked (stdin, pipes, sleep): CPU time is the rest
+const SLEEPING = 11; // 1 while blocked
+const WORDS = 12;
 const STDIN_OFFSET = WORDS * 4;
 
 export const DEFAULT_STDIN_CAPACITY = 64 * 1024;
@@ -134,6 +139,40 @@ export class ControlBlock {
   async waitForWakeAsync(seen: number): Promise<void> {
     const waited = Atomics.waitAsync(this._words, WAKE, seen);
     if (waited.async) await waited.value;
+  }
+
+  /** Called by the process at its syscalls: how much memory it holds now. */
+  publishMemory(bytes: number): void {
+    const pages = Math.ceil(bytes / 65536);
+    Atomics.store(this._words, MEMORY_PAGES, pages);
+    if (pages > Atomics.load(this._words, PEAK_PAGES)) Atomics.store(this._words, PEAK_PAGES, pages);
+  }
+
+  /** Blocks like waitForWake, accounting the time as sleeping (for /proc). */
+  sleep(seen: number, timeoutMs: number): void {
+    this.blocked(() => this.waitForWake(seen, timeoutMs));
+  }
+
+  /** Runs a blocking wait of this process (on any word), accounted as sleeping. */
+  blocked(wait: () => void): void {
+    const started = Date.now();
+    Atomics.store(this._words, SLEEPING, 1);
+    try {
+      wait();
+    } finally {
+      Atomics.store(this._words, SLEEPING, 0);
+      Atomics.add(this._words, WAITED_MS, Date.now() - started);
+    }
+  }
+
+  /** What the process published: memory now and at peak (bytes), blocked time (ms), and whether it is blocked. */
+  usage(): { memoryBytes: number; peakBytes: number; waitedMs: number; sleeping: boolean } {
+    return {
+      memoryBytes: Atomics.load(this._words, MEMORY_PAGES) * 65536,
+      peakBytes: Atomics.load(this._words, PEAK_PAGES) * 65536,
+      waitedMs: Atomics.load(this._words, WAITED_MS),
+      sleeping: Atomics.load(this._words, SLEEPING) === 1,
+    };
   }
 
   set stdinWanted(value: boolean) {

@@ -28,7 +28,7 @@ export class ProcessStdin implements InputStream {
       }
       this._checkSignals();
       if (this._control.stdinWanted) this._askForMore(); // the supervisor holds bytes that did not fit
-      this._control.waitForWake(seen, Infinity);
+      this._control.sleep(seen, Infinity);
     }
   }
 

@@ -11,6 +11,7 @@ import type { ProcessExit } from '../protocol';
 import { PROCESS_PROTOCOL_VERSION, type StdioDescriptor } from '../process/processProtocol';
 import type { ProcessWorkerPool } from './ProcessWorkerPool';
 import { ProgramLoader, type Program } from './ProgramLoader';
+import type { ProcProcess } from './procfs';
 import { KernelCallError, KernelCallServer, createKernelCallBuffer, type KernelCall } from './KernelCalls';
 import { ContainerInputStream, ContainerOutputStream, NullStream, PipeStream } from './streams';
 import { Pipe } from './Pipe';
@@ -133,6 +134,26 @@ export class ContainerKernel {
 
   complete(line: string, cursor: number): Promise<string[]> {
     return this._terminalShell?.shell?.complete(line, cursor) ?? Promise.resolve([]);
+  }
+
+  /** The process table as /proc shows it. */
+  processInfo(): ProcProcess[] {
+    const now = Date.now();
+    return [...this._processes.values()].map((process) => {
+      const usage = process.control?.usage();
+      const end = process.state === 'running' ? now : process.startedAt;
+      return {
+        pid: process.pid,
+        ppid: process.ppid,
+        pgid: process.pgid,
+        argv: process.argv,
+        startedAt: process.startedAt,
+        state: process.state === 'exited' ? 'Z' : usage && !usage.sleeping ? 'R' : 'S',
+        memoryBytes: usage?.memoryBytes ?? 0,
+        peakBytes: usage?.peakBytes ?? 0,
+        cpuMs: usage ? Math.max(0, end - process.startedAt - usage.waitedMs) : 0,
+      };
+    });
   }
 
   /** Ends every process (the container is stopping). */

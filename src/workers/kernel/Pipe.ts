@@ -16,6 +16,8 @@ const WORDS = 4;
 export const PIPE_CAPACITY = 64 * 1024;
 const WAIT_SLICE_MS = 20;
 
+const run = (wait: () => void): void => wait();
+
 export class Pipe {
   readonly buffer: SharedArrayBuffer;
   private readonly _words: Int32Array;
@@ -67,7 +69,7 @@ export class Pipe {
   // -- blocking side (process workers) --
 
   /** Reads at least one byte, or returns 0 at EOF. `check` runs between waits and may throw (signals). */
-  readSync(dst: Uint8Array, check: () => void): number {
+  readSync(dst: Uint8Array, check: () => void, block: (wait: () => void) => void = run): number {
     for (;;) {
       const seen = Atomics.load(this._words, SEQ);
       const count = this._ring.read(dst);
@@ -77,12 +79,12 @@ export class Pipe {
       }
       if (this.writers === 0 && this._ring.available() === 0) return 0;
       check();
-      Atomics.wait(this._words, SEQ, seen, WAIT_SLICE_MS);
+      block(() => Atomics.wait(this._words, SEQ, seen, WAIT_SLICE_MS));
     }
   }
 
   /** Writes all of src, blocking while the pipe is full. Returns false if no reader is left (EPIPE). */
-  writeSync(src: Uint8Array, check: () => void): boolean {
+  writeSync(src: Uint8Array, check: () => void, block: (wait: () => void) => void = run): boolean {
     let offset = 0;
     while (offset < src.length) {
       if (this.readers === 0) return false;
@@ -94,7 +96,7 @@ export class Pipe {
         continue;
       }
       check();
-      Atomics.wait(this._words, SEQ, seen, WAIT_SLICE_MS);
+      block(() => Atomics.wait(this._words, SEQ, seen, WAIT_SLICE_MS));
     }
     return true;
   }

@@ -23,8 +23,10 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
   const control = new ControlBlock(spec.control);
   const containerControl = new ControlBlock(spec.containerControl);
   let seenWakes = control.wakeCount();
+  let memory: WebAssembly.Memory | undefined;
   const check = (): void => {
     seenWakes = control.wakeCount();
+    if (memory) control.publishMemory(memory.buffer.byteLength);
     const signal = control.takeSignal();
     if (signal !== 0 && terminatesByDefault(signal)) throw new ProcessKilled(signal);
   };
@@ -33,9 +35,9 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
     tty: spec.tty,
     check,
     postOutput: (fd, data) => post({ type: 'output', pid: spec.pid, fd, data }, [data.buffer]),
+    block: (wait) => control.blocked(wait),
   };
   let exit: ProcessExit;
-  let memory: WebAssembly.Memory | undefined;
   try {
     const fs = new RemoteFs(spec.fsChannel.buffer, { doorbell: spec.fsChannel.doorbell, checkInterrupt: check });
     const wasi = new WasiProcess({
@@ -46,7 +48,7 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
       stdout: outputFor(spec.stdio[1], context),
       stderr: outputFor(spec.stdio[2], context),
       // Sliced: input may arrive on a pipe or the terminal, whose wake-ups are not ours.
-      waiter: { wait: (timeoutMs) => control.waitForWake(seenWakes, Math.min(timeoutMs, WAIT_SLICE_MS)) },
+      waiter: { wait: (timeoutMs) => control.sleep(seenWakes, Math.min(timeoutMs, WAIT_SLICE_MS)) },
       checkSignals: check,
     });
     if (spec.driver === 'ruby') {

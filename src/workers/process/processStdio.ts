@@ -17,6 +17,8 @@ export interface StdioContext {
   /** Throws to end the process when a terminating signal is pending. */
   readonly check: () => void;
   readonly postOutput: (fd: 1 | 2, data: Uint8Array) => void;
+  /** Runs a blocking wait, accounted to the process as sleeping (/proc). */
+  readonly block: (wait: () => void) => void;
 }
 
 export function inputFor(descriptor: StdioDescriptor, context: StdioContext): InputStream {
@@ -25,7 +27,7 @@ export function inputFor(descriptor: StdioDescriptor, context: StdioContext): In
       const pipe = new Pipe(descriptor.buffer);
       return {
         isTerminal: false,
-        read: (dst) => pipe.readSync(dst, context.check),
+        read: (dst) => pipe.readSync(dst, context.check, context.block),
         readable: () => pipe.readable(),
         available: () => pipe.available(),
       };
@@ -45,7 +47,7 @@ export function outputFor(descriptor: StdioDescriptor, context: StdioContext): O
         isTerminal: false,
         write: (bytes) => {
           // Linux's default for writing to a pipe nobody reads: SIGPIPE ends the writer.
-          if (!pipe.writeSync(bytes, context.check)) throw new ProcessKilled(SIGPIPE);
+          if (!pipe.writeSync(bytes, context.check, context.block)) throw new ProcessKilled(SIGPIPE);
           return bytes.length;
         },
       };
@@ -79,7 +81,7 @@ class ContainerInput implements InputStream {
       if (count === null) return 0;
       if (count > 0) return count;
       this._context.check();
-      control.waitForWake(seen, WAIT_SLICE_MS);
+      this._context.block(() => control.waitForWake(seen, WAIT_SLICE_MS));
     }
   }
 
