@@ -157,6 +157,8 @@ test('keystrokes echo synchronously and are counted for benchmarks', async ({ te
   const before = await page.evaluate(() => window.flotillaTerminals![0].echoCount);
   await page.keyboard.type('abc');
   await expect.poll(() => page.evaluate(() => window.flotillaTerminals![0].echoCount)).toBe(before + 3);
+  // parsedAt is set once xterm.js has parsed the echo (its write callback).
+  await expect.poll(() => page.evaluate(() => window.flotillaTerminals![0].echoes().slice(-3).every((e) => Number.isFinite(e.parsedAt)))).toBe(true);
   const echoes = await page.evaluate(() => window.flotillaTerminals![0].echoes().slice(-3));
   for (const echo of echoes) {
     expect(echo.keyAt).toBeLessThanOrEqual(echo.echoedAt);
