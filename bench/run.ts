@@ -48,6 +48,8 @@ async function benchChromium(): Promise<{ result: StartBenchResult; version: str
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
+      // tsx compiles with esbuild's keepNames, whose __name helper the serialised function calls.
+      await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
       await page.goto(`http://127.0.0.1:${port}/?pool=${POOL}`);
       await page.waitForFunction(() => (globalThis as { flotilla?: unknown }).flotilla !== undefined, undefined, { timeout: 60_000 });
       const result = await page.evaluate(runStartBench, { runs: RUNS, concurrency: CONCURRENCY });

@@ -3,7 +3,10 @@
 // takes a worker that is already up and the pool refills in the background.
 
 import type { WorkerFactory, WorkerHandle } from './WorkerHandle';
-import { PROTOCOL_VERSION } from '../workers/protocol';
+import { wrap } from 'comlink';
+import { PROTOCOL_VERSION, type ContainerWorkerApi } from '../workers/protocol';
+
+const REFILL_DELAY_MS = 25;
 
 export interface PooledWorker {
   readonly handle: WorkerHandle;
@@ -55,18 +58,24 @@ export class WorkerPool {
 
   private _spawn(): PooledWorker {
     const handle = this._factory.spawn(`flotilla-container-${++this._spawned}`);
-    const ready = new Promise<void>((resolve, reject) => {
+    const loaded = new Promise<void>((resolve, reject) => {
       handle.onMessage((data) => {
         const message = data as { flotilla?: unknown; type?: unknown };
         if (message?.flotilla === PROTOCOL_VERSION && message.type === 'ready') resolve();
       });
       handle.onCrash((reason) => reject(new Error(`container worker failed to start: ${reason}`)));
     });
+    // Warm: run the start path once in the worker, so its first container does not pay for it.
+    const ready = loaded.then(() => wrap<ContainerWorkerApi>(handle.endpoint).warm());
     ready.catch(() => {}); // observed by whoever acquires it
     return { handle, ready };
   }
 
-  /** Refills one worker at a time after the current task, so refills never delay a start. */
+  /**
+   * Refills one worker at a time, a little after the last acquire: creating
+   * a worker takes a core for tens of milliseconds, which must not compete
+   * with the containers just started (a burst of starts refills once).
+   */
   private _scheduleRefill(): void {
     if (this._refilling || this._disposed) return;
     this._refilling = true;
@@ -86,6 +95,6 @@ export class WorkerPool {
       } finally {
         this._refilling = false;
       }
-    }, 0);
+    }, REFILL_DELAY_MS);
   }
 }

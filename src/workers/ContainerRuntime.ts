@@ -18,6 +18,7 @@ import { ControlBlock } from './ControlBlock';
 import { classifyFailure } from './exitClassifier';
 import { FileMailboxServer } from './FileMailbox';
 import { fileService } from './fileService';
+import { warmUp } from './warmUp';
 import { ContainerKernel, SIGKILL } from './kernel/ContainerKernel';
 import { createShell } from './kernel/createShell';
 import { createProcFs, type ProcSource } from './kernel/procfs';
@@ -110,6 +111,11 @@ export class ContainerRuntime implements ContainerWorkerApi {
       attached.control.clearSignal();
     }
     this._post({ flotilla: PROTOCOL_VERSION, type: 'exit', runId: spec.runId, exit });
+  }
+
+  /** Exercises the start path once, so the first container of this worker starts fast (see warmUp). */
+  warm(): void {
+    warmUp();
   }
 
   async complete(line: string, cursor: number): Promise<string[]> {

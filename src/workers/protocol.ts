@@ -75,6 +75,8 @@ export interface ContainerWorkerApi {
   attach(spec: AttachSpec): void;
   /** Starts a process; its output and exit arrive as WorkerMessages. Resolves when it has ended. */
   run(spec: ProcessSpec): void | Promise<void>;
+  /** Runs the start path once on nothing, so the first real start does not pay for compiling it. */
+  warm(): void;
   /** Completions from the shell that owns the terminal. */
   complete(line: string, cursor: number): Promise<string[]>;
 }
