@@ -1,5 +1,6 @@
 // `npm run bench`: start latency and concurrent starts, in Node and in
-// Chromium, in the same run. Prints a markdown table and writes
+// Chromium, in the same run; the learner terminal's page-to-prompt and
+// keystroke-to-echo times, and a pipeline against the host. Prints a markdown table and writes
 // bench/results/latest.{json,md} with the machine's description.
 // Not a test: nothing here passes or fails on timing.
 
@@ -10,6 +11,8 @@ import { createServer } from 'node:net';
 import { Runtime } from '../src/api';
 import { launchChromium } from '../e2e/browser';
 import { runStartBench, type StartBenchResult } from './measure';
+import { benchPipeline, PIPELINE } from './pipeline';
+import { benchTerminal, type TerminalBenchResult } from './terminal';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);
 const CONCURRENCY = [20, 100];
@@ -37,7 +40,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function benchChromium(): Promise<{ result: StartBenchResult; version: string }> {
+async function benchChromium(): Promise<{ result: StartBenchResult; terminal: TerminalBenchResult; version: string }> {
   const port = await freePort();
   const server = spawn(process.execPath, ['scripts/serve-e2e.mjs', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
@@ -53,7 +56,9 @@ async function benchChromium(): Promise<{ result: StartBenchResult; version: str
       await page.goto(`http://127.0.0.1:${port}/?pool=${POOL}`);
       await page.waitForFunction(() => (globalThis as { flotilla?: unknown }).flotilla !== undefined, undefined, { timeout: 60_000 });
       const result = await page.evaluate(runStartBench, { runs: RUNS, concurrency: CONCURRENCY });
-      return { result, version: browser.version() };
+      await page.close();
+      const terminal = await benchTerminal(browser, `http://127.0.0.1:${port}/`);
+      return { result, terminal, version: browser.version() };
     } finally {
       await browser.close();
     }
@@ -68,6 +73,14 @@ function row(where: string, result: StartBenchResult): string {
 }
 
 const node = await benchNode();
+const pipeline = await (async () => {
+  const rt = await Runtime.create({ poolSize: 2 });
+  try {
+    return await benchPipeline(rt);
+  } finally {
+    await rt.dispose();
+  }
+})();
 const chromium = await benchChromium();
 const machine = {
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
@@ -83,7 +96,16 @@ const table = [
   row('Node ' + process.version, node),
   row('Chromium ' + chromium.version, chromium.result),
 ].join('\n');
-const markdown = `# Start-up benchmark\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n${table}\n`;
+const f = (ms: number | undefined) => (ms === undefined ? 'n/a' : ms.toFixed(1));
+const terminalTable = [
+  '| measurement | value |',
+  '|---|---|',
+  `| page load → interactive prompt, p50 of ${chromium.terminal.promptMs.length} loads (Chromium) | ${f(percentile(chromium.terminal.promptMs, 50))} ms |`,
+  `| keystroke → echo in xterm's buffer, p50 / p95 of ${chromium.terminal.echoMs.length} keys (Chromium) | ${f(percentile(chromium.terminal.echoMs, 50))} / ${f(percentile(chromium.terminal.echoMs, 95))} ms |`,
+  `| \`${PIPELINE}\` in a base container (Node), median of ${pipeline.runs} | ${f(pipeline.containerMs)} ms |`,
+  `| the same pipeline on the host's sh, median of ${pipeline.runs} | ${f(pipeline.hostMs)} ms${pipeline.hostMs ? ` (container/host ×${(pipeline.containerMs / pipeline.hostMs).toFixed(1)})` : ''} |`,
+].join('\n');
+const markdown = `# Benchmarks\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n## Container start\n\n${table}\n\n## Learner terminal\n\n${terminalTable}\n`;
 console.log(markdown);
-await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result }, null, 2));
+await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result, terminal: chromium.terminal, pipeline }, null, 2));
 await writeFile('bench/results/latest.md', markdown);
