@@ -3,7 +3,7 @@
 
 import type { ContainerRecord } from '../kernel/ContainerRecord';
 import type { Supervisor } from '../kernel/Supervisor';
-import type { Container, ContainerInfo, ContainerState, ContainerStdin, ExitStatus, LogChunk, Stream, Subscribe, TreeEntry, TtyDevice } from './types';
+import type { Container, ContainerInfo, ContainerState, ContainerStdin, ExitStatus, LogChunk, Stream, Subscribe, TreeEntry, TtyDevice, ExecOptions, ExecSession } from './types';
 
 export class ContainerHandle implements Container {
   readonly stdin: ContainerStdin;
@@ -81,6 +81,10 @@ export class ContainerHandle implements Container {
 
   listDir(path: string): Promise<string[]> {
     return this._supervisor.listDir(this.id, path);
+  }
+
+  exec(command: readonly string[], options?: ExecOptions): Promise<ExecSession> {
+    return this._supervisor.exec(this.id, command, options);
   }
 
   readTree(path: string): Promise<TreeEntry[]> {

@@ -163,5 +163,7 @@ async function defaultPlatform(options: RuntimeOptions): Promise<{ images: Image
 }
 
 function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && typeof (globalThis as { window?: unknown }).window === 'undefined';
+  // Read through globalThis: this module is page code, typed without Node's globals.
+  const host = globalThis as { process?: { versions?: { node?: string } }; window?: unknown };
+  return typeof host.process?.versions?.node === 'string' && host.window === undefined;
 }

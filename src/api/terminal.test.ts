@@ -113,6 +113,38 @@ describe('terminal container (base image)', () => {
     await t.c.wait();
   });
 
+  it('execs a second shell with a terminal of its own, and plain commands, into the running container', async () => {
+    const t = await terminal();
+    await t.waitFor('# ');
+    t.type('echo shared > /tmp/from-main\n');
+    const session = await t.c.exec(['sh'], { tty: true });
+    let screen = '';
+    session.tty!.onOutput((data) => { screen += new TextDecoder().decode(data); });
+    session.tty!.input('cat /tmp/from-main; ps | grep -c sh\n');
+    const deadline = Date.now() + 15_000;
+    while (!/shared\n2\n/.test(screen) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(screen).toMatch(/shared\n2\n/);
+    expect(t.screen()).not.toContain('shared\n2'); // the session's output is its own
+    expect(await session.tty!.complete('ech', 3)).toContain('echo');
+    session.tty!.input('exit 4\n');
+    expect(await session.wait()).toBe(4);
+    const ls = await t.c.exec(['ls', '/etc']);
+    expect(await ls.wait()).toBe(0);
+    expect(ls.output()).toContain('passwd');
+    const missing = await t.c.exec(['no-such-program']);
+    await expect(missing.wait()).rejects.toThrow(/not found/);
+    t.type('exit\n');
+    await t.c.wait();
+  });
+
+  it('refuses exec into a container whose only program owns its worker, and into a stopped one', async () => {
+    const c = await rt.run('interactive', { openStdin: true });
+    await expect(c.exec(['ls'])).rejects.toThrow(/cannot exec in container .*single program/);
+    c.stdin.close();
+    await c.wait();
+    await expect(c.exec(['ls'])).rejects.toThrow(/exited/);
+  });
+
   it('completes commands and paths from the shell', async () => {
     const t = await terminal();
     await t.waitFor('# ');

@@ -125,6 +125,32 @@ export interface TtyDevice {
   complete(line: string, cursor: number): Promise<string[]>;
 }
 
+export interface ExecOptions {
+  /** Give the program a terminal (docker exec -t): `session.tty`. */
+  readonly tty?: boolean;
+  /** Keep stdin open for `session.stdin.write()` (docker exec -i); implied by `tty`. */
+  readonly openStdin?: boolean;
+  readonly stdin?: string | Uint8Array;
+  /** Environment on top of the container's. */
+  readonly env?: Readonly<Record<string, string>> | readonly string[];
+  readonly workdir?: string;
+}
+
+/** A program started in a running container (docker exec), with a terminal or stdin of its own. */
+export interface ExecSession {
+  /** The session's number within its container. */
+  readonly id: number;
+  readonly tty: TtyDevice | undefined;
+  readonly stdin: ContainerStdin;
+  /** Output of the session's processes (not part of the container's log, as in Docker). */
+  readonly onOutput: Subscribe<{ readonly stream: Stream; readonly data: Uint8Array }>;
+  /** Captured output so far, decoded as UTF-8. */
+  output(): string;
+  /** Resolves with the status when the program ends (exit code, or 128 + signal). */
+  wait(): Promise<number>;
+  kill(signal?: string | number): void;
+}
+
 /** A handle to one container. */
 export interface Container {
   readonly id: string;
@@ -154,6 +180,12 @@ export interface Container {
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: string | Uint8Array): Promise<void>;
   listDir(path: string): Promise<string[]>;
+  /**
+   * Runs a program in the running container (docker exec), e.g. a second
+   * shell with its own terminal. The container must run under its kernel
+   * (the shell, or a program that starts processes).
+   */
+  exec(command: readonly string[], options?: ExecOptions): Promise<ExecSession>;
   /** Every file, directory and symlink under `path`, paths relative to it (docker cp out). */
   readTree(path: string): Promise<TreeEntry[]>;
 }

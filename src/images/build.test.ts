@@ -1,6 +1,6 @@
 // The real build: scripts/build-images.mjs over images/ (already run by the
 // global setup) and over scratch image directories.
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,7 +37,10 @@ describe('build/images (real build output)', () => {
     const raw = JSON.parse(readFileSync(join(BUILD, 'index.json'), 'utf8'));
     expect(Object.keys(raw)).toEqual(['schemaVersion', 'images']);
     const index = validateIndex(raw);
-    expect(index.images.map((image) => image.name)).toEqual(['crash', 'fileio', 'hello', 'interactive']);
+    // Every images/<name>/image.json is built, and nothing else.
+    const defined = readdirSync(join(ROOT, 'images')).filter((name) => existsSync(join(ROOT, 'images', name, 'image.json'))).sort();
+    expect(defined).toEqual(expect.arrayContaining(['base', 'crash', 'fileio', 'hello', 'interactive', 'ruby']));
+    expect(index.images.map((image) => image.name)).toEqual(defined);
     for (const { manifest } of index.images) {
       expect(manifest.layers).toHaveLength(1);
       for (const descriptor of [manifest.config, ...manifest.layers]) {

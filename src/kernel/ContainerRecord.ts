@@ -9,6 +9,7 @@ import { Emitter } from './Emitter';
 import type { RunnableImage } from './ImageCatalog';
 import { LogBuffer } from './LogBuffer';
 import type { ContainerFiles } from './ContainerFiles';
+import type { ExecRecord } from './ExecSession';
 import type { StdinPump } from './StdinPump';
 import type { PooledWorker } from './WorkerPool';
 
@@ -38,8 +39,11 @@ export class ContainerRecord {
   readonly onLog = new Emitter<LogChunk>();
   readonly onExit = new Emitter<ExitStatus>();
   readonly createdAt = Date.now();
-  /** The terminal device of a `tty` container (see src/kernel/TtyDevice). */
+  /** The terminal device of a `tty` container (see src/kernel/TerminalDevice). */
   tty: TtyDevice | undefined;
+  /** Programs started with exec, by session (terminal) number. */
+  readonly execs = new Map<number, ExecRecord>();
+  nextExec = 1;
   private _exitWaiters: Array<(status: ExitStatus) => void> = [];
 
   constructor(

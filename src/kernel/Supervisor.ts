@@ -3,9 +3,10 @@
 // throws because of what a guest did: guest failures become ExitStatus.
 
 import { expose, transfer, wrap } from 'comlink';
-import type { ContainerOptions, ExitStatus, LogChunk, RuntimeEvent, TreeEntry } from '../api/types';
+import type { ContainerOptions, ExecOptions, ExitStatus, LogChunk, RuntimeEvent, TreeEntry } from '../api/types';
 import type { FsLimits } from '../fs/types';
 import { ControlBlock } from '../workers/ControlBlock';
+import { usesProcessExtensions } from '../workers/extensionNames';
 import { FileMailboxClient } from '../workers/FileMailbox';
 import { isWorkerMessage, PROTOCOL_VERSION, type ContainerWorkerApi, type InitProgram, type KernelServices, type WorkerMessage } from '../workers/protocol';
 import { parseSignal, SIGNALS } from '../workers/signals';
@@ -19,6 +20,7 @@ import { LineSplitter } from './LineSplitter';
 import type { ModuleCache } from './ModuleCache';
 import { randomId, randomName, VALID_NAME } from './names';
 import { resolveConfig, resolveEntrypoint } from './containerConfig';
+import { ExecRecord } from './ExecSession';
 import { StdinPump } from './StdinPump';
 import { TerminalDevice } from './TerminalDevice';
 import type { WorkerPool } from './WorkerPool';
@@ -185,6 +187,35 @@ export class Supervisor {
     return [...this._containers.values()];
   }
 
+  /** Runs a program in a running container on a session of its own (docker exec). */
+  async exec(idOrName: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecRecord> {
+    const record = this.get(idOrName);
+    if (record.state !== 'running') throw new InvalidStateError(record.id, record.state, 'exec in');
+    // Only the container kernel can start more processes; a lone WASI program owns its worker's thread.
+    if (record.program.kind === 'wasm' && !usesProcessExtensions(record.program.module)) {
+      throw new InvalidStateError(record.id, 'running a single program on its own thread (exec needs a shell or a program that starts processes)', 'exec in');
+    }
+    if (!Array.isArray(command) || command.length === 0 || command.some((arg) => typeof arg !== 'string')) {
+      throw new InvalidOptionsError('command', 'must be a non-empty array of strings');
+    }
+    const tty = options.tty ?? false;
+    const config = resolveConfig(record.image, { env: options.env, workdir: options.workdir ?? record.config.workdir, args: command, entrypoint: [] }, hostnameOf(record.id));
+    const session = new ExecRecord(record.nextExec++, record.api, tty);
+    record.execs.set(session.id, session);
+    session.prepareStdin(typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin, options.openStdin ?? tty);
+    const status = record.api.exec({
+      terminal: session.id,
+      argv: [...command],
+      env: mergeEnvEntries(record.config.env, config.env),
+      cwd: config.workdir,
+      tty,
+      control: session.control.buffer,
+    }).finally(() => record.execs.delete(session.id));
+    session.started(status);
+    status.catch(() => {});
+    return session;
+  }
+
   async readFile(idOrName: string, path: string): Promise<Uint8Array> {
     return this._fileOperation(idOrName, path, (files) => files.readFile(path));
   }
@@ -239,6 +270,11 @@ export class Supervisor {
     if (message.runId !== record.runId || record.state !== 'running') return;
     switch (message.type) {
       case 'output': {
+        if (message.terminal) {
+          // An exec session's output is its own, not the container's log (as docker exec).
+          record.execs.get(message.terminal)?.emit(message.fd, message.data);
+          break;
+        }
         const chunk: LogChunk = { stream: message.fd === 1 ? 'stdout' : 'stderr', data: message.data, time: Date.now() };
         record.logs.append(chunk);
         record.onLog.fire(chunk);
@@ -343,6 +379,13 @@ function encodeFiles(files: ContainerOptions['files']): Array<{ path: string; da
 /** Docker's default hostname: the first 12 hex digits of the container id. */
 function hostnameOf(id: string): string {
   return id.slice(0, 12);
+}
+
+/** The container's environment with an exec's on top (later entries win). */
+function mergeEnvEntries(base: readonly string[], extra: readonly string[]): string[] {
+  const env = new Map<string, string>();
+  for (const entry of [...base, ...extra]) env.set(entry.slice(0, entry.indexOf('=')), entry);
+  return [...env.values()];
 }
 
 function checkDirectories(directories: readonly unknown[] | undefined): string[] {

@@ -18,6 +18,8 @@ export class TerminalDevice implements TtyDevice {
     private readonly _control: ControlBlock,
     private readonly _stdin: StdinPump,
     private readonly _api: Remote<ContainerWorkerApi>,
+    /** 0 for the container's own terminal, else an exec session's. */
+    private readonly _terminal = 0,
   ) {}
 
   input(bytes: Uint8Array | string): void {
@@ -39,7 +41,7 @@ export class TerminalDevice implements TtyDevice {
   }
 
   complete(line: string, cursor: number): Promise<string[]> {
-    return this._api.complete(line, cursor).catch(() => []);
+    return this._api.complete(line, cursor, this._terminal).catch(() => []);
   }
 
   /** Called by the supervisor for every output chunk of the container. */

@@ -26,7 +26,7 @@ import { FsRpcHub } from './fsRpc/FsRpcHub';
 import { ProcessWorkerPool, type ProcessWorkerFactory } from './kernel/ProcessWorkerPool';
 import { ProgramLoader } from './kernel/ProgramLoader';
 import { ProcessStdin, MessageOutput } from './stdio';
-import { PROTOCOL_VERSION, type AttachSpec, type ContainerWorkerApi, type InitProgram, type KernelServices, type ProcessExit, type ProcessSpec, type WorkerMessage } from './protocol';
+import { PROTOCOL_VERSION, type AttachSpec, type ContainerWorkerApi, type ExecSpec, type InitProgram, type KernelServices, type ProcessExit, type ProcessSpec, type WorkerMessage } from './protocol';
 import { terminatesByDefault } from './signals';
 import { FLOTILLA_EXTENSION_MODULE, usesProcessExtensions } from './extensionNames';
 import { flotillaExtensions } from './process/extensions';
@@ -118,8 +118,30 @@ export class ContainerRuntime implements ContainerWorkerApi {
     warmUp();
   }
 
-  async complete(line: string, cursor: number): Promise<string[]> {
-    return this._kernel?.complete(line, cursor) ?? [];
+  async complete(line: string, cursor: number, terminal = 0): Promise<string[]> {
+    return this._kernel?.complete(terminal, line, cursor) ?? [];
+  }
+
+  async exec(spec: ExecSpec): Promise<number> {
+    const kernel = this._kernel;
+    if (!kernel) throw new Error('cannot exec: the container is not running a shell or another program that starts processes (its only program owns its worker)');
+    const control = new ControlBlock(spec.control);
+    kernel.openTerminal(spec.terminal, control, spec.tty);
+    let pid: number | undefined;
+    const stopSignals = watchSignals(control, {
+      signal: (signal) => { if (pid !== undefined) { try { kernel.kill(pid, signal); } catch { /* ended */ } } },
+      ttySignal: (signal) => kernel.ttySignal(spec.terminal, signal),
+    });
+    try {
+      const env = parseEnv(spec.env);
+      const path = kernel.which(spec.argv[0] ?? '', env.PATH ?? DEFAULT_PATH, spec.cwd);
+      const child = await kernel.spawn(0, { argv: spec.argv, path, env, cwd: spec.cwd, stdio: kernel.terminalStdio(spec.terminal) }, spec.terminal);
+      pid = child.pid;
+      return await child.wait();
+    } finally {
+      stopSignals();
+      kernel.closeTerminal(spec.terminal);
+    }
   }
 
   /** Runs a WASI command on this thread; returns how it ended. */
@@ -170,17 +192,19 @@ export class ContainerRuntime implements ContainerWorkerApi {
       fs,
       control,
       tty,
-      postOutput: (fd, data) => this._post({ flotilla: PROTOCOL_VERSION, type: 'output', runId: spec.runId, fd, data }, [data.buffer]),
+      postOutput: (terminal, fd, data) => this._post({ flotilla: PROTOCOL_VERSION, type: 'output', runId: spec.runId, fd, data, terminal }, [data.buffer]),
       workers,
       fsServer: { open: () => hub.open(fs.root), close: (endpoint) => hub.remove(endpoint.buffer) },
       programs: new ProgramLoader(fs, (image) => services.loadImageProgram(image)),
       createShell,
     });
     this._kernel = kernel;
-    const stopSignals = watchSignals(control, kernel);
+    const stopSignals = watchSignals(control, {
+      signal: (signal) => { try { kernel.kill(1, signal); } catch { /* already gone */ } },
+      ttySignal: (signal) => kernel.ttySignal(0, signal),
+    });
     try {
-      const env = Object.fromEntries(spec.env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
-      const init = await kernel.spawnProgram(0, spec.program, { argv: spec.args, path: spec.args[0]!, env, cwd: spec.cwd, stdio: kernel.containerStdio() });
+      const init = await kernel.spawnProgram(0, spec.program, { argv: spec.args, path: spec.args[0]!, env: parseEnv(spec.env), cwd: spec.cwd, stdio: kernel.terminalStdio(0) });
       const status = await init.wait();
       return status > 128 && status < 160 ? { kind: 'signal', signal: status - 128 } : { kind: 'exit', code: status };
     } catch (error) {
@@ -200,16 +224,16 @@ export class ContainerRuntime implements ContainerWorkerApi {
   }
 }
 
-/** Delivers signals for the container (to pid 1) and from its terminal (to the foreground group) while the shell runs. */
-function watchSignals(control: ControlBlock, kernel: ContainerKernel): () => void {
+/** Delivers the signals raised on a control block (for a program, and from its terminal) while it runs. */
+function watchSignals(control: ControlBlock, deliver: { signal(signal: number): void; ttySignal(signal: number): void }): () => void {
   let watching = true;
   void (async () => {
     while (watching) {
       const seen = control.wakeCount();
       const signal = control.takeSignal();
-      if (signal !== 0) { try { kernel.kill(1, signal); } catch { /* already gone */ } }
+      if (signal !== 0) deliver.signal(signal);
       const ttySignal = control.takeTtySignal();
-      if (ttySignal !== 0) kernel.ttySignal(ttySignal);
+      if (ttySignal !== 0) deliver.ttySignal(ttySignal);
       await control.waitForWakeAsync(seen);
     }
   })();
@@ -218,6 +242,12 @@ function watchSignals(control: ControlBlock, kernel: ContainerKernel): () => voi
     control.wake();
   };
 }
+
+function parseEnv(entries: readonly string[]): Record<string, string> {
+  return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+}
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 function memoryOf(instance: WebAssembly.Instance): WebAssembly.Memory | undefined {
   return instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;

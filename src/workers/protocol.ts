@@ -30,6 +30,18 @@ export interface AttachSpec {
   readonly services: MessagePort;
 }
 
+/** One `exec` into a running container. */
+export interface ExecSpec {
+  /** The session's terminal number (> 0), unique in the container. */
+  readonly terminal: number;
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  readonly cwd: string;
+  readonly tty: boolean;
+  /** The session's ControlBlock: its stdin ring, Ctrl-D, Ctrl-C, size, and signals for the program. */
+  readonly control: SharedArrayBuffer;
+}
+
 /** What a container worker may ask of the supervisor. */
 export interface KernelServices {
   /** The compiled program of another image (e.g. `#!flotilla:program ruby`), compiled once per runtime. */
@@ -66,7 +78,8 @@ export type ProcessExit =
 
 export type WorkerMessage =
   | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'ready'; readonly runId: 0 }
-  | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'output'; readonly runId: number; readonly fd: 1 | 2; readonly data: Uint8Array }
+  /** `terminal`: absent or 0 for the container's own output (its log), else an exec session's. */
+  | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'output'; readonly runId: number; readonly fd: 1 | 2; readonly data: Uint8Array; readonly terminal?: number }
   | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'stdin-space'; readonly runId: number }
   | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'exit'; readonly runId: number; readonly exit: ProcessExit };
 
@@ -77,8 +90,10 @@ export interface ContainerWorkerApi {
   run(spec: ProcessSpec): void | Promise<void>;
   /** Runs the start path once on nothing, so the first real start does not pay for compiling it. */
   warm(): void;
-  /** Completions from the shell that owns the terminal. */
-  complete(line: string, cursor: number): Promise<string[]>;
+  /** Completions from the shell that owns a terminal (0: the container's own; else an exec session). */
+  complete(line: string, cursor: number, terminal?: number): Promise<string[]>;
+  /** Runs a program in the running container on a terminal of its own (docker exec); resolves with its status. */
+  exec(spec: ExecSpec): Promise<number>;
 }
 
 /** Checks the shape of a message from a worker before the supervisor trusts it. */

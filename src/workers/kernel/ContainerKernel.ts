@@ -37,9 +37,11 @@ export type ShellFactory = (kernel: ContainerKernel, pid: number, options: { arg
 
 export interface KernelOptions {
   readonly fs: ContainerFs;
+  /** The container's own stdin/terminal (terminal 0). */
   readonly control: ControlBlock;
   readonly tty: boolean;
-  readonly postOutput: (fd: 1 | 2, data: Uint8Array) => void;
+  /** Output of a process on terminal `terminal` (0: the container's log and terminal; others: exec sessions). */
+  readonly postOutput: (terminal: number, fd: 1 | 2, data: Uint8Array) => void;
   readonly workers: ProcessWorkerPool;
   readonly fsServer: FsChannelServer;
   readonly programs: ProgramLoader;
@@ -52,12 +54,24 @@ export interface KernelProcess {
   readonly pgid: number;
   readonly argv: readonly string[];
   readonly startedAt: number;
+  /** The terminal (session) the process belongs to: 0 for the container's own, others for exec sessions. */
+  readonly terminal: number;
   state: 'running' | 'exited';
   status: number | undefined;
   readonly done: Promise<number>;
   /** Signals for a program in a process worker. */
   readonly control?: ControlBlock;
   shell?: ShellProgram;
+}
+
+/** A terminal of the container: its own (0) or an exec session's. */
+interface KernelTerminal {
+  readonly control: ControlBlock;
+  readonly tty: boolean;
+  /** The job that reads the terminal and gets Ctrl-C. */
+  foreground: number | undefined;
+  /** The interactive shell of the terminal: Ctrl-C at its prompt, completion. */
+  shell: KernelProcess | undefined;
 }
 
 interface ProcessBookkeeping {
@@ -70,39 +84,55 @@ export class ContainerKernel {
   private readonly _processes = new Map<number, KernelProcess>();
   private readonly _books = new Map<number, ProcessBookkeeping>();
   private _nextPid = 1;
-  private _foreground: number | undefined;
-  /** The shell that owns the terminal: it gets Ctrl-C when no job is in the foreground. */
-  private _terminalShell: KernelProcess | undefined;
+  private readonly _terminals = new Map<number, KernelTerminal>();
   readonly startedAt = Date.now();
 
-  constructor(readonly options: KernelOptions) {}
+  constructor(readonly options: KernelOptions) {
+    this._terminals.set(0, { control: options.control, tty: options.tty, foreground: undefined, shell: undefined });
+  }
+
+  /** Adds an exec session's terminal (its own stdin ring, Ctrl-C and size). */
+  openTerminal(id: number, control: ControlBlock, tty: boolean): void {
+    if (this._terminals.has(id)) throw new Error(`terminal ${id} is already open`);
+    this._terminals.set(id, { control, tty, foreground: undefined, shell: undefined });
+  }
+
+  closeTerminal(id: number): void {
+    if (id !== 0) this._terminals.delete(id);
+  }
 
   get processes(): ReadonlyMap<number, KernelProcess> {
     return this._processes;
   }
 
-  /** Streams of the container itself: its stdin (terminal) and output. */
-  containerStdio(): ShellStdio {
-    const { control, tty, postOutput } = this.options;
+  /** Streams of a terminal: the container's own stdin and output (0), or an exec session's. */
+  terminalStdio(terminal = 0): ShellStdio {
+    const { control, tty } = this._terminal(terminal);
+    const post = (fd: 1 | 2, data: Uint8Array): void => this.options.postOutput(terminal, fd, data);
     return {
-      stdin: new ContainerInputStream(control, tty),
-      stdout: new ContainerOutputStream(1, postOutput, tty),
-      stderr: new ContainerOutputStream(2, postOutput, tty),
+      stdin: new ContainerInputStream(control, tty, terminal),
+      stdout: new ContainerOutputStream(1, post, tty, terminal),
+      stderr: new ContainerOutputStream(2, post, tty, terminal),
     };
   }
 
-  /** Starts a program; `parent` is the pid of the process asking (0 for the container itself). */
-  async spawn(parent: number, options: SpawnOptions): Promise<ShellProcess> {
-    return this.spawnProgram(parent, await this.options.programs.load(options.path), options);
+  /**
+   * Starts a program; `parent` is the pid of the process asking (0 for the
+   * container itself), whose terminal the program joins (`terminal` when the
+   * container starts it: 0, or an exec session's).
+   */
+  async spawn(parent: number, options: SpawnOptions, terminal?: number): Promise<ShellProcess> {
+    return this.spawnProgram(parent, await this.options.programs.load(options.path), options, terminal);
   }
 
   /** Starts an already loaded program (e.g. the container's main program, compiled by the supervisor). */
-  spawnProgram(parent: number, program: Program, options: SpawnOptions): Promise<ShellProcess> {
+  spawnProgram(parent: number, program: Program, options: SpawnOptions, terminal?: number): Promise<ShellProcess> {
     const pid = this._nextPid++;
     const pgid = options.pgid ?? pid;
-    if (options.foreground && options.pgid === undefined) this._foreground = pgid;
-    if (program.kind === 'shell') return Promise.resolve(this._startShell(pid, parent, pgid, options));
-    return this._startWorker(pid, parent, pgid, options, program);
+    const term = terminal ?? this._processes.get(parent)?.terminal ?? 0;
+    if (options.foreground && options.pgid === undefined) this._terminal(term).foreground = pgid;
+    if (program.kind === 'shell') return Promise.resolve(this._startShell(pid, parent, pgid, options, term));
+    return this._startWorker(pid, parent, pgid, options, program, term);
   }
 
   /** Sends a signal to one process. */
@@ -118,22 +148,32 @@ export class ContainerKernel {
     for (const process of members) this._signal(process, signal);
   }
 
-  setForeground(pgid: number | undefined): void {
-    this._foreground = pgid;
+  /** Which job of the terminal of process `pid` reads it and gets Ctrl-C (undefined: the shell). */
+  setForeground(pid: number, pgid: number | undefined): void {
+    const terminal = this._terminals.get(this._processes.get(pid)?.terminal ?? 0);
+    if (terminal) terminal.foreground = pgid;
   }
 
-  /** A signal typed at the terminal: to the foreground job, else the shell at the prompt. */
-  ttySignal(signal: number): void {
-    const group = this._foreground;
+  /** A signal typed at a terminal: to its foreground job, else its shell at the prompt. */
+  ttySignal(terminalId: number, signal: number): void {
+    const terminal = this._terminals.get(terminalId);
+    if (!terminal) return;
+    const group = terminal.foreground;
     if (group !== undefined && [...this._processes.values()].some((process) => process.pgid === group && process.state === 'running')) {
       this.killGroup(group, signal);
-    } else if (this._terminalShell?.state === 'running' && signal === SIGINT) {
-      this._terminalShell.shell?.interrupt();
+    } else if (terminal.shell?.state === 'running' && signal === SIGINT) {
+      terminal.shell.shell?.interrupt();
     }
   }
 
-  complete(line: string, cursor: number): Promise<string[]> {
-    return this._terminalShell?.shell?.complete(line, cursor) ?? Promise.resolve([]);
+  complete(terminalId: number, line: string, cursor: number): Promise<string[]> {
+    return this._terminals.get(terminalId)?.shell?.shell?.complete(line, cursor) ?? Promise.resolve([]);
+  }
+
+  private _terminal(id: number): KernelTerminal {
+    const terminal = this._terminals.get(id);
+    if (!terminal) throw new ShellHostError('EIO', `terminal ${id} is closed`);
+    return terminal;
   }
 
   /** The process table as /proc shows it. */
@@ -170,12 +210,12 @@ export class ContainerKernel {
     return status;
   }
 
-  private _startShell(pid: number, ppid: number, pgid: number, options: SpawnOptions): ShellProcess {
-    const { record, books } = this._register(pid, ppid, pgid, options.argv);
+  private _startShell(pid: number, ppid: number, pgid: number, options: SpawnOptions, terminal: number): ShellProcess {
+    const { record, books } = this._register(pid, ppid, pgid, options.argv, terminal);
     const interactive = options.stdio.stdin.isTerminal && options.argv.length <= 1;
     const shell = this.options.createShell(this, pid, { argv: [...options.argv], env: { ...options.env }, cwd: options.cwd, stdio: options.stdio, interactive });
     record.shell = shell;
-    if (interactive) this._terminalShell = record;
+    if (interactive) this._terminal(terminal).shell = record;
     shell.run().then(
       (status) => books.finish(status),
       () => books.finish(1),
@@ -183,9 +223,9 @@ export class ContainerKernel {
     return this._handle(record);
   }
 
-  private async _startWorker(pid: number, ppid: number, pgid: number, options: SpawnOptions, program: Extract<Program, { kind: 'wasm' }>): Promise<ShellProcess> {
+  private async _startWorker(pid: number, ppid: number, pgid: number, options: SpawnOptions, program: Extract<Program, { kind: 'wasm' }>, terminal: number): Promise<ShellProcess> {
     const control = new ControlBlock();
-    const { record, books } = this._register(pid, ppid, pgid, options.argv, control);
+    const { record, books } = this._register(pid, ppid, pgid, options.argv, terminal, control);
     const stdio = [
       this._descriptor(options.stdio.stdin, 'read', books),
       this._descriptor(options.stdio.stdout, 'write', books),
@@ -213,7 +253,7 @@ export class ContainerKernel {
     }
     books.releases.push(() => worker.terminate());
     worker.onMessage((message) => {
-      if (message.type === 'output' && message.pid === pid) this.options.postOutput(message.fd, message.data);
+      if (message.type === 'output' && message.pid === pid) this.options.postOutput(record.terminal, message.fd, message.data);
       else if (message.type === 'exit' && message.pid === pid) books.finish(statusOf(message.exit));
     });
     worker.onCrash(() => books.finish(128 + SIGKILL));
@@ -229,9 +269,9 @@ export class ContainerKernel {
         fsChannel,
         kernelCalls,
         control: record.control!.buffer,
-        containerControl: this.options.control.buffer,
+        terminalControl: this._terminal(record.terminal).control.buffer,
         stdio,
-        tty: this.options.tty,
+        tty: this._terminal(record.terminal).tty,
         driver: program.driver,
       },
     });
@@ -242,15 +282,15 @@ export class ContainerKernel {
     switch (call.op) {
       case 'spawn': {
         const env = Object.fromEntries(call.env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
-        const path = this._which(call.argv[0] ?? '', env.PATH ?? '/usr/local/bin:/usr/bin:/bin', call.cwd);
+        const path = this.which(call.argv[0] ?? '', env.PATH ?? '/usr/local/bin:/usr/bin:/bin', call.cwd);
         const program = await this.options.programs.load(path);
         const pid = this._nextPid++;
         if (program.kind === 'shell') {
           const stdio = { stdin: this._stream(callerStdio[0]), stdout: this._stream(callerStdio[1]), stderr: this._stream(callerStdio[2]) };
-          this._startShell(pid, caller.pid, caller.pgid, { argv: call.argv, path, env, cwd: call.cwd, stdio });
+          this._startShell(pid, caller.pid, caller.pgid, { argv: call.argv, path, env, cwd: call.cwd, stdio }, caller.terminal);
           return pid;
         }
-        const child = this._register(pid, caller.pid, caller.pgid, call.argv, new ControlBlock());
+        const child = this._register(pid, caller.pid, caller.pgid, call.argv, caller.terminal, new ControlBlock());
         // The child shares the caller's streams: one more reference to each pipe end.
         for (const descriptor of callerStdio) {
           if (descriptor.kind === 'pipe') {
@@ -272,8 +312,8 @@ export class ContainerKernel {
     }
   }
 
-  /** PATH lookup for programs started by programs (the shell does its own). */
-  private _which(command: string, path: string, cwd: string): string {
+  /** PATH lookup for programs started by programs and by exec (the shell does its own). */
+  which(command: string, path: string, cwd: string): string {
     if (command.includes('/')) return command.startsWith('/') ? command : `${cwd.replace(/\/$/, '')}/${command}`;
     for (const dir of path.split(':').filter(Boolean)) {
       const candidate = `${dir.replace(/\/$/, '')}/${command}`;
@@ -292,9 +332,9 @@ export class ContainerKernel {
         return new PipeStream(pipe, descriptor.end);
       }
       case 'container-in':
-        return this.containerStdio().stdin;
+        return this.terminalStdio(descriptor.terminal).stdin;
       case 'container-out':
-        return descriptor.fd === 1 ? this.containerStdio().stdout : this.containerStdio().stderr;
+        return descriptor.fd === 1 ? this.terminalStdio(descriptor.terminal).stdout : this.terminalStdio(descriptor.terminal).stderr;
       default:
         return new NullStream();
     }
@@ -307,8 +347,8 @@ export class ContainerKernel {
       books.releases.push(() => stream.pipe.release(direction));
       return { kind: 'pipe', buffer: stream.pipe.buffer, end: direction };
     }
-    if (stream instanceof ContainerInputStream && direction === 'read') return { kind: 'container-in' };
-    if (stream instanceof ContainerOutputStream && direction === 'write') return { kind: 'container-out', fd: stream.fd };
+    if (stream instanceof ContainerInputStream && direction === 'read') return { kind: 'container-in', terminal: stream.terminal };
+    if (stream instanceof ContainerOutputStream && direction === 'write') return { kind: 'container-out', terminal: stream.terminal, fd: stream.fd };
     // Files, /dev/null and anything else: a pipe whose other end this worker pumps.
     const pipe = Pipe.create(); // the process holds `direction`, the pump the other end
     books.releases.push(() => pipe.release(direction));
@@ -316,10 +356,10 @@ export class ContainerKernel {
     return { kind: 'pipe', buffer: pipe.buffer, end: direction };
   }
 
-  private _register(pid: number, ppid: number, pgid: number, argv: readonly string[], control?: ControlBlock) {
+  private _register(pid: number, ppid: number, pgid: number, argv: readonly string[], terminal: number, control?: ControlBlock) {
     let resolveDone!: (status: number) => void;
     const done = new Promise<number>((resolve) => { resolveDone = resolve; });
-    const record: KernelProcess = { pid, ppid, pgid, argv: [...argv], startedAt: Date.now(), state: 'running', status: undefined, done, control };
+    const record: KernelProcess = { pid, ppid, pgid, argv: [...argv], startedAt: Date.now(), terminal, state: 'running', status: undefined, done, control };
     const books: ProcessBookkeeping = {
       releases: [],
       pumps: [],
@@ -327,7 +367,8 @@ export class ContainerKernel {
         if (record.state !== 'running') return;
         record.state = 'exited';
         record.status = status;
-        if (this._foreground === pgid && ![...this._processes.values()].some((other) => other.pgid === pgid && other.state === 'running')) this._foreground = undefined;
+        const owner = this._terminals.get(terminal);
+        if (owner?.foreground === pgid && ![...this._processes.values()].some((other) => other.pgid === pgid && other.state === 'running')) owner.foreground = undefined;
         for (const release of books.releases.splice(0)) release();
         // Output pumped into files must be complete before a waiter looks at them.
         void Promise.all(books.pumps).then(() => resolveDone(status));

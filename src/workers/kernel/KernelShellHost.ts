@@ -73,7 +73,7 @@ export class KernelShellHost implements ShellHost {
   }
 
   setForeground(pgid: number | undefined): void {
-    this._kernel.setForeground(pgid);
+    this._kernel.setForeground(this.pid, pgid);
   }
 
   private _stat(path: string, follow: boolean): ShellStat | undefined {

@@ -36,9 +36,10 @@ export class PipeStream implements ShellStream {
   }
 }
 
-/** The container's stdin: its terminal when it has one (Ctrl-D gives one EOF, then reading goes on). */
+/** A terminal's (or the container's plain) stdin: Ctrl-D gives one EOF, then reading goes on. */
 export class ContainerInputStream implements ShellStream {
-  constructor(private readonly _control: ControlBlock, readonly isTerminal: boolean) {}
+  /** `terminal`: 0 for the container's own, else an exec session's. */
+  constructor(private readonly _control: ControlBlock, readonly isTerminal: boolean, readonly terminal = 0) {}
 
   async read(maxBytes: number): Promise<Uint8Array | null> {
     const dst = new Uint8Array(Math.max(1, Math.min(maxBytes, 64 * 1024)));
@@ -62,9 +63,9 @@ export class ContainerInputStream implements ShellStream {
   }
 }
 
-/** The container's stdout or stderr: its log and terminal. */
+/** A terminal's stdout or stderr (terminal 0: the container's log and terminal). */
 export class ContainerOutputStream implements ShellStream {
-  constructor(readonly fd: 1 | 2, private readonly _post: (fd: 1 | 2, data: Uint8Array) => void, readonly isTerminal: boolean) {}
+  constructor(readonly fd: 1 | 2, private readonly _post: (fd: 1 | 2, data: Uint8Array) => void, readonly isTerminal: boolean, readonly terminal = 0) {}
 
   async read(): Promise<Uint8Array | null> {
     throw new ShellHostError('EIO', 'Bad file descriptor');

@@ -21,7 +21,7 @@ export type PostProcessMessage = (message: ProcessWorkerMessage, transfer?: Tran
 
 export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessage): Promise<void> {
   const control = new ControlBlock(spec.control);
-  const containerControl = new ControlBlock(spec.containerControl);
+  const containerControl = new ControlBlock(spec.terminalControl);
   let seenWakes = control.wakeCount();
   let memory: WebAssembly.Memory | undefined;
   const check = (): void => {

@@ -8,10 +8,10 @@ export const PROCESS_PROTOCOL_VERSION = 1;
 export type StdioDescriptor =
   /** One end of a kernel Pipe (see kernel/Pipe.ts); the kernel holds the reference for the process. */
   | { readonly kind: 'pipe'; readonly buffer: SharedArrayBuffer; readonly end: 'read' | 'write' }
-  /** The container's stdin (its terminal, when it has one). */
-  | { readonly kind: 'container-in' }
-  /** The container's stdout or stderr (its log and terminal). */
-  | { readonly kind: 'container-out'; readonly fd: 1 | 2 }
+  /** The stdin of the process's terminal: the container's own (terminal 0) or an exec session's. */
+  | { readonly kind: 'container-in'; readonly terminal: number }
+  /** The stdout or stderr of the process's terminal (terminal 0: the container's log). */
+  | { readonly kind: 'container-out'; readonly terminal: number; readonly fd: 1 | 2 }
   | { readonly kind: 'null' };
 
 export interface ProcessWorkerSpec {
@@ -26,10 +26,10 @@ export interface ProcessWorkerSpec {
   readonly kernelCalls: SharedArrayBuffer;
   /** This process's ControlBlock: its signals. */
   readonly control: SharedArrayBuffer;
-  /** The container's ControlBlock: stdin ring, terminal size. */
-  readonly containerControl: SharedArrayBuffer;
+  /** The ControlBlock of the process's terminal: its stdin ring and size. */
+  readonly terminalControl: SharedArrayBuffer;
   readonly stdio: readonly [StdioDescriptor, StdioDescriptor, StdioDescriptor];
-  /** Whether container-in/out are a terminal. */
+  /** Whether the process's terminal is a terminal (not plain stdin/stdout). */
   readonly tty: boolean;
   /** Runs a WASI reactor through a language driver instead of calling _start. */
   readonly driver?: 'ruby';
