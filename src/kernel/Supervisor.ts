@@ -2,7 +2,7 @@
 // (created → running → exited, or dead when its worker is lost). It never
 // throws because of what a guest did: guest failures become ExitStatus.
 
-import { expose, transfer, wrap } from 'comlink';
+import { expose, transfer } from 'comlink';
 import type { ContainerOptions, ExecOptions, ExitStatus, LogChunk, RuntimeEvent, TreeEntry } from '../api/types';
 import type { FsLimits } from '../fs/types';
 import { ControlBlock } from '../workers/ControlBlock';
@@ -65,7 +65,7 @@ export class Supervisor {
     this._checkAlive();
 
     const worker = this._options.pool.acquire();
-    const api = wrap<ContainerWorkerApi>(worker.handle.endpoint);
+    const api = worker.api;
     const control = new ControlBlock();
     const mailbox = new FileMailboxClient(() => control.wake());
     const stdin = new StdinPump(control);

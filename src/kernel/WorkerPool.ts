@@ -3,13 +3,20 @@
 // takes a worker that is already up and the pool refills in the background.
 
 import type { WorkerFactory, WorkerHandle } from './WorkerHandle';
-import { wrap } from 'comlink';
+import { wrap, type Remote } from 'comlink';
 import { PROTOCOL_VERSION, type ContainerWorkerApi } from '../workers/protocol';
 
 const REFILL_DELAY_MS = 25;
 
 export interface PooledWorker {
   readonly handle: WorkerHandle;
+  /**
+   * The worker's comlink proxy: the one and only for this worker. comlink
+   * releases an endpoint when any proxy on it is garbage-collected (its
+   * finalizer posts RELEASE and the exposed side stops listening), so a
+   * throwaway wrap() would eventually cut the worker off.
+   */
+  readonly api: Remote<ContainerWorkerApi>;
   /** Resolves when the worker's runtime has loaded and said 'ready'. */
   readonly ready: Promise<void>;
 }
@@ -65,10 +72,11 @@ export class WorkerPool {
       });
       handle.onCrash((reason) => reject(new Error(`container worker failed to start: ${reason}`)));
     });
+    const api = wrap<ContainerWorkerApi>(handle.endpoint);
     // Warm: run the start path once in the worker, so its first container does not pay for it.
-    const ready = loaded.then(() => wrap<ContainerWorkerApi>(handle.endpoint).warm());
+    const ready = loaded.then(() => api.warm());
     ready.catch(() => {}); // observed by whoever acquires it
-    return { handle, ready };
+    return { handle, ready, api };
   }
 
   /**

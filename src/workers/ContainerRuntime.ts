@@ -187,7 +187,9 @@ export class ContainerRuntime implements ContainerWorkerApi {
     const { fs, control, tty, services } = attached;
     const hub = new FsRpcHub();
     void hub.serveForever();
-    const workers = new ProcessWorkerPool(this._processWorkers);
+    // Keep process workers warm for a shell (its commands start often); a lone
+    // program that starts others creates them when it needs them.
+    const workers = new ProcessWorkerPool(this._processWorkers, spec.program.kind === 'shell' ? 2 : 0);
     const kernel = new ContainerKernel({
       fs,
       control,
