@@ -187,7 +187,7 @@ test('+ opens another shell in a new container; closing its tab removes it', asy
 
 test('a tab can attach to a running container’s terminal', async ({ terminal, page }) => {
   await page.getByRole('button', { name: 'Attach', exact: true }).first().click();
-  await page.getByRole('menuitem', { name: /shell-1/ }).click();
+  await page.getByRole('menuitem', { name: /^shell-1/ }).click();
   await expect.poll(() => page.evaluate(() => window.flotillaTerminals!.length)).toBe(2);
   const attached = term(page, 1);
   const before = await attached.promptCount();
@@ -230,4 +230,20 @@ test('exit ends the shell: the tab says so', async ({ terminal, page }) => {
   await terminal.waitFor(/\[exited with code 3 — close this tab, or press \+ for a new shell\]/);
   expect(await page.evaluate(() => window.flotillaTerminals![0].state)).toBe('exited');
   await expect(page.locator('.term-tab-item[data-state="exited"]')).toHaveCount(1);
+});
+
+test('a tab can open a new shell inside a running container (exec), with its own terminal', async ({ terminal, page }) => {
+  expect(await terminal.run('echo $$ > /tmp/first-shell; echo saved')).toBe('saved');
+  await page.getByRole('button', { name: 'Attach', exact: true }).first().click();
+  await page.getByRole('menuitem', { name: /new shell in shell-1/ }).click();
+  await expect.poll(() => page.evaluate(() => window.flotillaTerminals!.length)).toBe(2);
+  const exec = term(page, 1);
+  await exec.waitForPrompt(0);
+  // Same container (same files), another shell process.
+  expect(await exec.run('cat /tmp/first-shell; echo $$; ps | grep -c " sh$"')).toMatch(/^1\n\d+\n2$/);
+  // Its output stays in its own tab.
+  expect(await terminal.text()).not.toContain('grep -c');
+  await page.locator('.term-tab-item.active .term-close').click();
+  await expect.poll(() => page.evaluate(() => window.flotillaTerminals!.length)).toBe(1);
+  expect(await terminal.run('ps | grep -c " sh$"')).toBe('1');
 });

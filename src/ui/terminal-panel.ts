@@ -1,4 +1,4 @@
-import type { Container, ExitStatus, FlotillaRuntime } from '../api/types';
+import type { Container, ExitStatus, FlotillaRuntime, TtyDevice } from '../api/types';
 import { TerminalView } from '../terminal';
 import { h } from './dom';
 import { describeExit, errorMessage } from './format';
@@ -163,6 +163,17 @@ export class TerminalPanel {
     return tab.hook;
   }
 
+  /**
+   * Opens a tab with a new shell inside a running container, on a terminal
+   * of its own (`docker exec -it CONTAINER sh`); closing the tab ends it.
+   */
+  async execShell(idOrName: string): Promise<TerminalHook> {
+    const container = this.rt.get(idOrName);
+    const session = await container.exec(['/bin/sh'], { tty: true });
+    const tab = this.addTab(container, false, { device: session.tty!, ended: session.wait(), end: () => session.kill('SIGKILL'), label: `${container.name} (exec)` });
+    return tab.hook;
+  }
+
   /** Containers whose terminal can be attached to. */
   attachable(): Container[] {
     return this.rt
@@ -198,7 +209,8 @@ export class TerminalPanel {
     this.active?.view.focus();
   }
 
-  private addTab(container: Container, owned: boolean): Tab {
+  /** `exec`: the tab shows an exec session's terminal instead of the container's own. */
+  private addTab(container: Container, owned: boolean, exec?: { device: TtyDevice; ended: Promise<number>; end: () => void; label: string }): Tab {
     const id = this.nextId++;
     const pane = h('div', {
       className: 'term-pane',
@@ -209,7 +221,8 @@ export class TerminalPanel {
       'data-container-name': container.name,
     });
     pane.dataset.state = 'starting';
-    const label = h('span', { className: 'term-tab-label' }, container.name);
+    const title = exec?.label ?? container.name;
+    const label = h('span', { className: 'term-tab-label' }, title);
     const button = h(
       'button',
       { type: 'button', role: 'tab', className: 'term-tab', id: `terminal-tab-${id}`, 'aria-controls': pane.id, 'aria-selected': 'false', title: container.name },
@@ -223,7 +236,7 @@ export class TerminalPanel {
 
     // Visible before the view opens, so it fits its real size before the shell starts.
     this.showPane(pane);
-    const view = new TerminalView(pane, container.tty!, {
+    const view = new TerminalView(pane, exec?.device ?? container.tty!, {
       history: containerHistoryStore(container),
       onFirstOutput: () => {
         if (tab.state === 'starting') tab.state = 'ready';
@@ -232,7 +245,9 @@ export class TerminalPanel {
         this.events.onReady?.(tab.hook);
       },
     });
-    const offExit = container.onExit((status) => this.exited(tab, status));
+    const offExit = exec
+      ? endOf(exec, (status) => this.exited(tab, { exitCode: status, reason: status > 128 ? 'killed' : 'exited', oomKilled: false, startedAt: 0, finishedAt: 0 }))
+      : container.onExit((status) => this.exited(tab, status));
     const hook: TerminalHook = {
       id,
       get title() {
@@ -262,9 +277,9 @@ export class TerminalPanel {
       ready: () => view.firstOutput,
     };
     const panel = this;
-    const tab: Tab = { id, container, owned, view, pane, button, label, item, hook, title: container.name, state: 'starting', offExit };
+    const tab: Tab = { id, container, owned, view, pane, button, label, item, hook, title, state: 'starting', offExit };
     view.terminal.onTitleChange((title) => {
-      tab.title = title || container.name;
+      tab.title = title || exec?.label || container.name;
       label.textContent = tab.title;
       button.title = `${tab.title} (${container.name})`;
     });
@@ -338,20 +353,36 @@ export class TerminalPanel {
       ...(candidates.length === 0
         ? [h('p', { className: 'term-attach-empty' }, 'No running container has a terminal.')]
         : candidates.map((c) =>
-            h(
-              'button',
-              {
-                type: 'button',
-                role: 'menuitem',
-                onclick: () => {
-                  this.closeAttachMenu();
-                  this.attach(c.id);
+            [
+              h(
+                'button',
+                {
+                  type: 'button',
+                  role: 'menuitem',
+                  onclick: () => {
+                    this.closeAttachMenu();
+                    this.attach(c.id);
+                  },
                 },
-              },
-              h('span', { className: 'name' }, c.name),
-              h('span', { className: 'image' }, c.info().image),
-            ),
-          )),
+                h('span', { className: 'name' }, c.name),
+                h('span', { className: 'image' }, c.info().image),
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  role: 'menuitem',
+                  title: `A new shell inside ${c.name}, on a terminal of its own (docker exec)`,
+                  onclick: () => {
+                    this.closeAttachMenu();
+                    void this.execShell(c.id).catch((error: unknown) => console.error(`exec in ${c.name}: ${errorMessage(error)}`));
+                  },
+                },
+                h('span', { className: 'name' }, `new shell in ${c.name}`),
+                h('span', { className: 'image' }, 'exec'),
+              ),
+            ],
+          ).flat()),
     );
     this.attachMenu.hidden = false;
     this.attachButton.setAttribute('aria-expanded', 'true');
@@ -362,4 +393,15 @@ export class TerminalPanel {
     this.attachMenu.hidden = true;
     this.attachButton.setAttribute('aria-expanded', 'false');
   }
+}
+
+/** Calls `onEnd` with an exec session's status when it ends; returns an unsubscribe (ends the session when the tab goes first). */
+function endOf(exec: { ended: Promise<number>; end: () => void }, onEnd: (status: number) => void): () => void {
+  let live = true;
+  exec.ended.then((status) => { if (live) onEnd(status); }, () => { if (live) onEnd(126); });
+  return () => {
+    if (!live) return;
+    live = false;
+    exec.end();
+  };
 }
