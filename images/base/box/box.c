@@ -6,6 +6,7 @@
  */
 #include "box.h"
 
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,9 +80,10 @@ int box_run_applet(applet_main_t main_fn, const char *name, int argc, char **arg
 	return status & 0xff;
 }
 
-static int compare_names(const void *a, const void *b)
+/* qsort comparator for arrays of C strings (applet names, directory entries). */
+static int compare_strings(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void list_applets(void)
@@ -89,7 +91,7 @@ static void list_applets(void)
 	const char *names[APPLET_COUNT];
 	for (size_t i = 0; i < APPLET_COUNT; i++)
 		names[i] = applets[i].name;
-	qsort(names, APPLET_COUNT, sizeof(names[0]), compare_names);
+	qsort(names, APPLET_COUNT, sizeof(names[0]), compare_strings);
 	for (size_t i = 0; i < APPLET_COUNT; i++)
 		puts(names[i]);
 }
@@ -140,15 +142,20 @@ int main(int argc, char **argv)
 
 /* ---- messages ---------------------------------------------------------- */
 
+static void vmessage(const char *fmt, va_list ap)
+{
+	fflush(stdout); /* keep stdout and stderr in order on a terminal */
+	fprintf(stderr, "%s: ", applet_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void box_err(const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout); /* keep stdout and stderr in order on a terminal */
-	fprintf(stderr, "%s: ", applet_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void box_perr(const char *fmt, ...)
@@ -174,6 +181,15 @@ int box_usage_error(int status)
 {
 	fprintf(stderr, "Try '%s --help' for more information.\n", applet_name);
 	return status;
+}
+
+int box_usage_fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+	return box_usage_error(status);
 }
 
 void box_getopt_reset(void)
@@ -245,6 +261,37 @@ char *base_name(const char *path)
 	memcpy(out, path + start, end - start);
 	out[end - start] = '\0';
 	return out;
+}
+
+/* ---- directories ------------------------------------------------------- */
+
+int box_walk_dir(const char *dir, enum box_walk_order order, box_entry_fn fn, void *ctx)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	size_t n = 0, cap = 16;
+	char **names = xmalloc(cap * sizeof *names);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (n == cap)
+			names = xrealloc(names, (cap *= 2) * sizeof *names);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (order == BOX_WALK_SORTED)
+		qsort(names, n, sizeof *names, compare_strings);
+	int status = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *path = path_join(dir, names[i]);
+		status |= fn(path, names[i], ctx);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return status;
 }
 
 /* ---- buffer ------------------------------------------------------------ */

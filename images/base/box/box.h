@@ -33,6 +33,9 @@ void box_perr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int box_help(const char *usage);
 /* "Try 'NAME --help' for more information." on stderr; returns `status`. */
 int box_usage_error(int status);
+/* box_err(fmt, ...) then box_usage_error(status): how an applet reports a
+ * wrong command line (a missing or extra operand, a bad option value). */
+int box_usage_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Long option every applet accepts; getopt_long returns OPT_HELP for it. */
 enum { OPT_HELP = 0x1000 };
@@ -59,6 +62,27 @@ char *xstrdup(const char *s);
 char *path_join(const char *dir, const char *name);
 /* Last component of a path, ignoring trailing slashes; returns a new string. */
 char *base_name(const char *path);
+
+/* ---- directories ------------------------------------------------------- */
+
+/* Called by box_walk_dir for an entry NAME of DIR; `path` is DIR/NAME.
+ * Returns a status >= 0 (box_walk_dir ORs them). */
+typedef int (*box_entry_fn)(const char *path, const char *name, void *ctx);
+
+enum box_walk_order {
+	BOX_WALK_DIR_ORDER, /* as the file system returns the entries */
+	BOX_WALK_SORTED,    /* strcmp order: output and archives that do not depend on the file system */
+};
+
+/*
+ * Calls fn for every entry of directory `dir` but "." and "..". All names
+ * are read and the directory closed before the first call, so callbacks may
+ * change the directory (rm -r, cp -r) and a deep recursion holds no
+ * directory open. Returns the bitwise OR of fn's results (applets combine
+ * exit statuses that way), or -1 with errno set when `dir` cannot be
+ * opened: each applet reports that in its own words.
+ */
+int box_walk_dir(const char *dir, enum box_walk_order order, box_entry_fn fn, void *ctx);
 
 /* ---- growable byte buffer --------------------------------------------- */
 

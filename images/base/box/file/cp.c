@@ -1,7 +1,6 @@
 /* cp and mv. mv renames; cp copies bytes, directory trees (-r) and symlinks. */
 #include "box.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -92,6 +91,21 @@ static int copy_symlink(const char *src, const char *dst)
 
 static int copy_any(const char *src, const char *dst, const struct cp_opts *o, bool top);
 
+/* Where the entries of a directory being copied go. */
+struct copy_walk {
+	const char *dst;
+	const struct cp_opts *o;
+};
+
+static int copy_entry(const char *path, const char *name, void *ctx)
+{
+	const struct copy_walk *walk = ctx;
+	char *target = path_join(walk->dst, name);
+	int status = copy_any(path, target, walk->o, false);
+	free(target);
+	return status;
+}
+
 static int copy_directory(const char *src, const char *dst, const struct stat *st, const struct cp_opts *o)
 {
 	struct stat dst_st;
@@ -106,32 +120,13 @@ static int copy_directory(const char *src, const char *dst, const struct stat *s
 	}
 	if (o->verbose)
 		printf("'%s' -> '%s'\n", src, dst);
-	DIR *dir = opendir(src);
-	if (!dir) {
+	/* box_walk_dir reads every name first: copying into a directory may change it. */
+	struct copy_walk walk = { dst, o };
+	int status = box_walk_dir(src, BOX_WALK_DIR_ORDER, copy_entry, &walk);
+	if (status < 0) {
 		box_perr("cannot access '%s'", src);
 		return 1;
 	}
-	/* Read every name first: copying into a directory may change it. */
-	size_t n = 0, cap = 16;
-	char **names = xmalloc(cap * sizeof *names);
-	struct dirent *d;
-	while ((d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		if (n == cap)
-			names = xrealloc(names, (cap *= 2) * sizeof *names);
-		names[n++] = xstrdup(d->d_name);
-	}
-	closedir(dir);
-	int status = 0;
-	for (size_t i = 0; i < n; i++) {
-		char *s = path_join(src, names[i]), *t = path_join(dst, names[i]);
-		status |= copy_any(s, t, o, false);
-		free(s);
-		free(t);
-		free(names[i]);
-	}
-	free(names);
 	if (o->preserve)
 		copy_times(dst, st);
 	return status;
@@ -247,6 +242,33 @@ static int check_operands(int argc, char **argv, bool *dest_is_dir)
 	return n - 1;
 }
 
+/* What cp or mv does with one SOURCE and its destination path. */
+typedef int (*transfer_fn)(const char *src, const char *dst, const void *ctx);
+
+/* Checks the operands of cp or mv and applies fn to every SOURCE and its
+ * destination; returns the combined exit status. */
+static int for_each_source(int argc, char **argv, transfer_fn fn, const void *ctx)
+{
+	bool dest_is_dir;
+	int nsrc = check_operands(argc, argv, &dest_is_dir);
+	if (nsrc < 0)
+		return box_usage_error(1);
+	int status = 0;
+	const char *dest = argv[argc - 1];
+	for (int i = 0; i < nsrc; i++) {
+		const char *src = argv[optind + i];
+		char *target = destination_for(src, dest, dest_is_dir);
+		status |= fn(src, target, ctx);
+		free(target);
+	}
+	return status;
+}
+
+static int copy_operand(const char *src, const char *dst, const void *ctx)
+{
+	return copy_any(src, dst, ctx, true);
+}
+
 int cp_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -279,19 +301,7 @@ int cp_main(int argc, char **argv)
 	/* Without -r, cp copies what symlinks point to; with -r, the links. */
 	if (!deref_set)
 		o.deref = !o.recursive;
-	bool dest_is_dir;
-	int nsrc = check_operands(argc, argv, &dest_is_dir);
-	if (nsrc < 0)
-		return box_usage_error(1);
-	int status = 0;
-	const char *dest = argv[argc - 1];
-	for (int i = 0; i < nsrc; i++) {
-		const char *src = argv[optind + i];
-		char *target = destination_for(src, dest, dest_is_dir);
-		status |= copy_any(src, target, &o, true);
-		free(target);
-	}
-	return status;
+	return for_each_source(argc, argv, copy_operand, &o);
 }
 
 static const char mv_usage[] =
@@ -302,8 +312,13 @@ static const char mv_usage[] =
 	"  -n  do not overwrite an existing file\n"
 	"  -v  explain what is being done\n";
 
-static int move_one(const char *src, const char *dst, bool no_clobber, bool verbose)
+struct mv_opts {
+	bool no_clobber, verbose;
+};
+
+static int move_one(const char *src, const char *dst, const void *ctx)
 {
+	const struct mv_opts *o = ctx;
 	struct stat st, dst_st;
 	if (lstat(src, &st) != 0) {
 		box_perr("cannot stat '%s'", src);
@@ -314,7 +329,7 @@ static int move_one(const char *src, const char *dst, bool no_clobber, bool verb
 			box_err("'%s' and '%s' are the same file", src, dst);
 			return 1;
 		}
-		if (no_clobber)
+		if (o->no_clobber)
 			return 0;
 		if (S_ISDIR(dst_st.st_mode) && !S_ISDIR(st.st_mode)) {
 			box_err("cannot overwrite directory '%s' with non-directory", dst);
@@ -333,7 +348,7 @@ static int move_one(const char *src, const char *dst, bool no_clobber, bool verb
 		box_perr("cannot move '%s' to '%s'", src, dst);
 		return 1;
 	}
-	if (verbose)
+	if (o->verbose)
 		printf("renamed '%s' -> '%s'\n", src, dst);
 	return 0;
 }
@@ -346,28 +361,16 @@ int mv_main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		BOX_HELP_OPTION, BOX_END_OPTIONS,
 	};
-	bool no_clobber = false, verbose = false;
+	struct mv_opts o = { 0 };
 	int c;
 	while ((c = box_getopt(argc, argv, "fnv", longopts)) != -1) {
 		switch (c) {
-		case 'f': no_clobber = false; break;
-		case 'n': no_clobber = true; break;
-		case 'v': verbose = true; break;
+		case 'f': o.no_clobber = false; break;
+		case 'n': o.no_clobber = true; break;
+		case 'v': o.verbose = true; break;
 		case OPT_HELP: return box_help(mv_usage);
 		default: return box_usage_error(1);
 		}
 	}
-	bool dest_is_dir;
-	int nsrc = check_operands(argc, argv, &dest_is_dir);
-	if (nsrc < 0)
-		return box_usage_error(1);
-	int status = 0;
-	const char *dest = argv[argc - 1];
-	for (int i = 0; i < nsrc; i++) {
-		const char *src = argv[optind + i];
-		char *target = destination_for(src, dest, dest_is_dir);
-		status |= move_one(src, target, no_clobber, verbose);
-		free(target);
-	}
-	return status;
+	return for_each_source(argc, argv, move_one, &o);
 }

@@ -369,9 +369,20 @@ static bool eval(struct node *n, const char *path, const struct stat *st)
 	return false;
 }
 
-static int compare_names(const void *a, const void *b)
+static void visit(const char *path, long depth, struct node *expr, bool top);
+
+/* A directory's entries are one level deeper than the directory. */
+struct visit_walk {
+	long depth;
+	struct node *expr;
+};
+
+static int visit_entry(const char *path, const char *name, void *ctx)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct visit_walk *walk = ctx;
+	(void)name;
+	visit(path, walk->depth, walk->expr, false);
+	return 0;
 }
 
 static void visit(const char *path, long depth, struct node *expr, bool top)
@@ -388,30 +399,10 @@ static void visit(const char *path, long depth, struct node *expr, bool top)
 	if (in_range && !fs.depth_first)
 		eval(expr, path, &st);
 	if (S_ISDIR(st.st_mode) && (fs.maxdepth < 0 || depth < fs.maxdepth)) {
-		DIR *dir = opendir(path);
-		if (!dir) {
+		struct visit_walk walk = { depth + 1, expr };
+		if (box_walk_dir(path, BOX_WALK_SORTED, visit_entry, &walk) < 0) {
 			box_perr("'%s'", path);
 			fs.status = 1;
-		} else {
-			size_t n = 0, cap = 16;
-			char **names = xmalloc(cap * sizeof *names);
-			struct dirent *d;
-			while ((d = readdir(dir)) != NULL) {
-				if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-					continue;
-				if (n == cap)
-					names = xrealloc(names, (cap *= 2) * sizeof *names);
-				names[n++] = xstrdup(d->d_name);
-			}
-			closedir(dir);
-			qsort(names, n, sizeof *names, compare_names);
-			for (size_t i = 0; i < n; i++) {
-				char *child = path_join(path, names[i]);
-				visit(child, depth + 1, expr, false);
-				free(child);
-				free(names[i]);
-			}
-			free(names);
 		}
 	}
 	if (in_range && fs.depth_first)

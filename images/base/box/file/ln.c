@@ -55,10 +55,8 @@ int ln_main(int argc, char **argv)
 		}
 	}
 	int n = argc - optind;
-	if (n < 1) {
-		box_err("missing file operand");
-		return box_usage_error(1);
-	}
+	if (n < 1)
+		return box_usage_fail(1, "missing file operand");
 	const char *last = argv[argc - 1];
 	struct stat st, lst;
 	bool last_is_dir = n >= 2 && stat(last, &st) == 0 && S_ISDIR(st.st_mode) &&
@@ -216,10 +214,8 @@ int readlink_main(int argc, char **argv)
 		default: return box_usage_error(1);
 		}
 	}
-	if (optind >= argc) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (optind >= argc)
+		return box_usage_fail(1, "missing operand");
 	int status = 0;
 	for (int i = optind; i < argc; i++) {
 		char *result = NULL;

@@ -74,10 +74,8 @@ int mkdir_main(int argc, char **argv)
 		default: return box_usage_error(1);
 		}
 	}
-	if (optind >= argc) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (optind >= argc)
+		return box_usage_fail(1, "missing operand");
 	int status = 0;
 	for (int i = optind; i < argc; i++)
 		status |= make_dir(argv[i], parents, verbose);
@@ -112,10 +110,8 @@ int rmdir_main(int argc, char **argv)
 		default: return box_usage_error(1);
 		}
 	}
-	if (optind >= argc) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (optind >= argc)
+		return box_usage_fail(1, "missing operand");
 	int status = 0;
 	for (int i = optind; i < argc; i++) {
 		char *path = xstrdup(argv[i]);

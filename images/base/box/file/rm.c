@@ -1,7 +1,6 @@
 /* rm: remove files and (with -r) directory trees. */
 #include "box.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
 static const char rm_usage[] =
@@ -16,25 +15,12 @@ struct rm_opts {
 	bool force, recursive, empty_dirs, verbose;
 };
 
-/* Names in a directory, read completely before anything is removed. */
-static char **read_names(const char *path, size_t *count)
+static int remove_path(const char *path, const struct rm_opts *o);
+
+static int remove_entry(const char *path, const char *name, void *ctx)
 {
-	DIR *dir = opendir(path);
-	if (!dir)
-		return NULL;
-	size_t n = 0, cap = 16;
-	char **names = xmalloc(cap * sizeof *names);
-	struct dirent *d;
-	while ((d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		if (n == cap)
-			names = xrealloc(names, (cap *= 2) * sizeof *names);
-		names[n++] = xstrdup(d->d_name);
-	}
-	closedir(dir);
-	*count = n;
-	return names;
+	(void)name;
+	return remove_path(path, ctx);
 }
 
 static int remove_path(const char *path, const struct rm_opts *o)
@@ -62,19 +48,12 @@ static int remove_path(const char *path, const struct rm_opts *o)
 	}
 	int status = 0;
 	if (o->recursive) {
-		size_t n = 0;
-		char **names = read_names(path, &n);
-		if (!names) {
+		/* Every name is read before the first is removed. */
+		status = box_walk_dir(path, BOX_WALK_DIR_ORDER, remove_entry, (void *)o);
+		if (status < 0) {
 			box_perr("cannot remove '%s'", path);
 			return 1;
 		}
-		for (size_t i = 0; i < n; i++) {
-			char *child = path_join(path, names[i]);
-			status |= remove_path(child, o);
-			free(child);
-			free(names[i]);
-		}
-		free(names);
 	}
 	if (rmdir(path) != 0) {
 		if (status == 0)
@@ -124,8 +103,7 @@ int rm_main(int argc, char **argv)
 	if (optind >= argc) {
 		if (o.force)
 			return 0;
-		box_err("missing operand");
-		return box_usage_error(1);
+		return box_usage_fail(1, "missing operand");
 	}
 	int status = 0;
 	for (int i = optind; i < argc; i++) {

@@ -29,10 +29,8 @@ int touch_main(int argc, char **argv)
 		default: return box_usage_error(1);
 		}
 	}
-	if (optind >= argc) {
-		box_err("missing file operand");
-		return box_usage_error(1);
-	}
+	if (optind >= argc)
+		return box_usage_fail(1, "missing file operand");
 	if (!atime && !mtime)
 		atime = mtime = true;
 	struct timespec times[2] = {

@@ -119,10 +119,8 @@ int date_main(int argc, char **argv) {
 			else if (strcmp(optarg, "minutes") == 0) format = "%Y-%m-%dT%H:%M%:z";
 			else if (strcmp(optarg, "seconds") == 0) format = "%Y-%m-%dT%H:%M:%S%:z";
 			else if (strcmp(optarg, "ns") == 0) format = "%Y-%m-%dT%H:%M:%S,%N%:z";
-			else {
-				box_err("invalid argument '%s' for '--iso-8601'", optarg);
-				return box_usage_error(1);
-			}
+			else
+				return box_usage_fail(1, "invalid argument '%s' for '--iso-8601'", optarg);
 			break;
 		case 's':
 			box_err("cannot set date: Operation not permitted");
@@ -154,10 +152,8 @@ int date_main(int argc, char **argv) {
 			return 1;
 		}
 	}
-	if (date && reference) {
-		box_err("the options to specify dates for printing are mutually exclusive");
-		return box_usage_error(1);
-	}
+	if (date && reference)
+		return box_usage_fail(1, "the options to specify dates for printing are mutually exclusive");
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (date && !parse_date(date, &now)) {

@@ -312,10 +312,8 @@ int diff_main(int argc, char **argv) {
 		case 'u': unified = true; break;
 		case 'U':
 			unified = true;
-			if (optarg && (!parse_long(optarg, &context) || context < 0)) {
-				box_err("invalid context length '%s'", optarg);
-				return box_usage_error(2);
-			}
+			if (optarg && (!parse_long(optarg, &context) || context < 0))
+				return box_usage_fail(2, "invalid context length '%s'", optarg);
 			break;
 		case 'q': brief = true; break;
 		case 's': report_same = true; break;

@@ -6,7 +6,6 @@
  */
 #include "sysutil.h"
 
-#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -168,6 +167,15 @@ static void du_print(const du_opts *o, unsigned long long kb, const char *path) 
 	}
 }
 
+/* The entries of a directory being summed (one level below it). */
+typedef struct {
+	du_opts *o;
+	int depth;
+	unsigned long long total;
+} du_dir;
+
+static int du_entry(const char *path, const char *name, void *ctx);
+
 /* Size in 1K blocks of `path` and everything under it; prints as it goes. */
 static unsigned long long du_walk(du_opts *o, const char *path, int depth) {
 	struct stat st;
@@ -182,32 +190,21 @@ static unsigned long long du_walk(du_opts *o, const char *path, int depth) {
 		if (depth == 0 || (o->all && !o->summarize)) du_print(o, kb, path);
 		return kb;
 	}
-	DIR *dir = opendir(path);
-	if (!dir) {
+	du_dir walk = { o, depth + 1, 0 };
+	if (box_walk_dir(path, BOX_WALK_DIR_ORDER, du_entry, &walk) < 0) {
 		box_perr("cannot read directory '%s'", path);
 		o->status = 1;
 		return 0;
 	}
-	/* Read the names first so no directory stays open during recursion. */
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(dir)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-		names = xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(dir);
-	unsigned long long total = 0;
-	for (size_t i = 0; i < n; i++) {
-		char *child = path_join(path, names[i]);
-		total += du_walk(o, child, depth + 1);
-		free(child);
-		free(names[i]);
-	}
-	free(names);
-	if (depth == 0 || !o->summarize) du_print(o, total, path);
-	return total;
+	if (depth == 0 || !o->summarize) du_print(o, walk.total, path);
+	return walk.total;
+}
+
+static int du_entry(const char *path, const char *name, void *ctx) {
+	du_dir *walk = ctx;
+	(void)name;
+	walk->total += du_walk(walk->o, path, walk->depth);
+	return 0;
 }
 
 int du_main(int argc, char **argv) {
@@ -238,10 +235,8 @@ int du_main(int argc, char **argv) {
 		default: return box_usage_error(1);
 		}
 	}
-	if (o.all && o.summarize) {
-		box_err("cannot both summarize and show all entries");
-		return box_usage_error(1);
-	}
+	if (o.all && o.summarize)
+		return box_usage_fail(1, "cannot both summarize and show all entries");
 	unsigned long long grand = 0;
 	if (optind >= argc) grand += du_walk(&o, ".", 0);
 	for (int i = optind; i < argc; i++) grand += du_walk(&o, argv[i], 0);
@@ -383,10 +378,8 @@ int stat_main(int argc, char **argv) {
 		default: return box_usage_error(1);
 		}
 	}
-	if (optind >= argc) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (optind >= argc)
+		return box_usage_fail(1, "missing operand");
 	int status = 0;
 	for (int i = optind; i < argc; i++) {
 		struct stat st;

@@ -56,10 +56,8 @@ static user_entry current_user(void) {
 
 int whoami_main(int argc, char **argv) {
 	if (asks_help(argc, argv)) return box_help("Usage: whoami\nPrint the user name of the current user (USER, or root).\n");
-	if (argc > 1) {
-		box_err("extra operand '%s'", argv[1]);
-		return box_usage_error(1);
-	}
+	if (argc > 1)
+		return box_usage_fail(1, "extra operand '%s'", argv[1]);
 	puts(current_user_name());
 	return 0;
 }
@@ -138,10 +136,8 @@ int id_main(int argc, char **argv) {
 	}
 	user_entry u;
 	if (optind < argc) {
-		if (optind + 1 < argc) {
-			box_err("extra operand '%s'", argv[optind + 1]);
-			return box_usage_error(1);
-		}
+		if (optind + 1 < argc)
+			return box_usage_fail(1, "extra operand '%s'", argv[optind + 1]);
 		if (!find_user(argv[optind], &u)) {
 			box_err("'%s': no such user", argv[optind]);
 			return 1;
@@ -227,8 +223,7 @@ int hostname_main(int argc, char **argv) {
 		if (strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "--short") == 0) {
 			short_name = true;
 		} else if (argv[i][0] == '-') {
-			box_err("invalid option -- '%s'", argv[i] + 1);
-			return box_usage_error(1);
+			return box_usage_fail(1, "invalid option -- '%s'", argv[i] + 1);
 		} else {
 			box_err("you must be root to change the host name");
 			return 1;
@@ -286,10 +281,8 @@ int uname_main(int argc, char **argv) {
 		default: return box_usage_error(1);
 		}
 	}
-	if (optind < argc) {
-		box_err("extra operand '%s'", argv[optind]);
-		return box_usage_error(1);
-	}
+	if (optind < argc)
+		return box_usage_fail(1, "extra operand '%s'", argv[optind]);
 	if (all) want |= S | N | R | V | M | O;
 	if (!want) want = S;
 	char *fields[8] = {

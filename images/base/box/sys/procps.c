@@ -115,18 +115,14 @@ int ps_main(int argc, char **argv) {
 		/* BSD options have no dash; UNIX options have one. */
 		bool bsd = a[0] != '-';
 		const char *letters = bsd ? a : a + 1;
-		if (!*letters) {
-			box_err("error: unsupported option (BSD syntax)");
-			return box_usage_error(1);
-		}
+		if (!*letters)
+			return box_usage_fail(1, "error: unsupported option (BSD syntax)");
 		for (const char *c = letters; *c; c++) {
 			if (bsd && *c == 'u') format = PS_USER;
 			else if (!bsd && *c == 'f') format = PS_FULL;
 			else if (bsd ? strchr("axw", *c) : strchr("eAaw", *c)) continue;
-			else {
-				box_err("error: unsupported option '%c'", *c);
-				return box_usage_error(1);
-			}
+			else
+				return box_usage_fail(1, "error: unsupported option '%c'", *c);
 		}
 	}
 	size_t n;
@@ -210,10 +206,8 @@ int kill_main(int argc, char **argv) {
 			return kill_list(i + 1 < argc ? argv[i + 1] : NULL);
 		const char *name;
 		if (strcmp(a, "-s") == 0 || strcmp(a, "--signal") == 0 || strcmp(a, "-n") == 0) {
-			if (++i >= argc) {
-				box_err("option requires an argument -- '%c'", a[1] == '-' ? 's' : a[1]);
-				return box_usage_error(1);
-			}
+			if (++i >= argc)
+				return box_usage_fail(1, "option requires an argument -- '%c'", a[1] == '-' ? 's' : a[1]);
 			name = argv[i];
 		} else {
 			name = a + 1;
@@ -224,10 +218,8 @@ int kill_main(int argc, char **argv) {
 			return 1;
 		}
 	}
-	if (i >= argc) {
-		box_err("no process ID specified");
-		return box_usage_error(1);
-	}
+	if (i >= argc)
+		return box_usage_fail(1, "no process ID specified");
 	int status = 0;
 	fflush(stdout);
 	for (; i < argc; i++) {
@@ -327,10 +319,8 @@ int free_main(int argc, char **argv) {
 		default: return box_usage_error(1);
 		}
 	}
-	if (optind < argc) {
-		box_err("extra operand '%s'", argv[optind]);
-		return box_usage_error(1);
-	}
+	if (optind < argc)
+		return box_usage_fail(1, "extra operand '%s'", argv[optind]);
 	meminfo m;
 	if (!read_meminfo(&m)) {
 		box_perr("cannot read %s/meminfo", proc_root());
@@ -480,16 +470,12 @@ int top_main(int argc, char **argv) {
 		switch (opt) {
 		case 'b': batch = true; break;
 		case 'n':
-			if (!parse_long(optarg, &iterations) || iterations < 1) {
-				box_err("bad iterations argument '%s'", optarg);
-				return box_usage_error(1);
-			}
+			if (!parse_long(optarg, &iterations) || iterations < 1)
+				return box_usage_fail(1, "bad iterations argument '%s'", optarg);
 			break;
 		case 'd':
-			if (!parse_duration(optarg, &delay) || delay <= 0) {
-				box_err("bad delay interval '%s'", optarg);
-				return box_usage_error(1);
-			}
+			if (!parse_duration(optarg, &delay) || delay <= 0)
+				return box_usage_fail(1, "bad delay interval '%s'", optarg);
 			break;
 		case OPT_HELP:
 			return box_help("Usage: top [-b] [-n NUMBER] [-d SECONDS]\n"
@@ -501,10 +487,8 @@ int top_main(int argc, char **argv) {
 		default: return box_usage_error(1);
 		}
 	}
-	if (optind < argc) {
-		box_err("extra operand '%s'", argv[optind]);
-		return box_usage_error(1);
-	}
+	if (optind < argc)
+		return box_usage_fail(1, "extra operand '%s'", argv[optind]);
 	cpu_sample *prev = NULL;
 	size_t nprev = 0;
 	struct timespec last = {0};

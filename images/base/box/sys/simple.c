@@ -54,10 +54,8 @@ int sleep_main(int argc, char **argv) {
 		                "fraction. Given several arguments, pause for the sum of their values.\n");
 	}
 	int first = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
-	if (first >= argc) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (first >= argc)
+		return box_usage_fail(1, "missing operand");
 	double total = 0;
 	bool bad = false;
 	for (int i = first; i < argc; i++) {
@@ -128,15 +126,11 @@ int basename_main(int argc, char **argv) {
 		}
 	}
 	int count = argc - optind;
-	if (count < 1) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (count < 1)
+		return box_usage_fail(1, "missing operand");
 	if (!multiple) {
-		if (count > 2) {
-			box_err("extra operand '%s'", argv[optind + 2]);
-			return box_usage_error(1);
-		}
+		if (count > 2)
+			return box_usage_fail(1, "extra operand '%s'", argv[optind + 2]);
 		print_basename(argv[optind], count == 2 ? argv[optind + 1] : NULL, end);
 		return 0;
 	}
@@ -172,10 +166,8 @@ int dirname_main(int argc, char **argv) {
 		default: return box_usage_error(1);
 		}
 	}
-	if (optind >= argc) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (optind >= argc)
+		return box_usage_fail(1, "missing operand");
 	for (int i = optind; i < argc; i++) print_dirname(argv[i], end);
 	return 0;
 }
@@ -225,19 +217,13 @@ int chmod_main(int argc, char **argv) {
 		if (strspn(o, "cfvR") != strlen(o)) break;
 		if (strchr(o, 'f')) quiet = true;
 	}
-	if (i >= argc) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (i >= argc)
+		return box_usage_fail(1, "missing operand");
 	const char *mode = argv[i++];
-	if (!valid_octal_mode(mode) && !valid_symbolic_mode(mode)) {
-		box_err("invalid mode: '%s'", mode);
-		return box_usage_error(1);
-	}
-	if (i >= argc) {
-		box_err("missing operand after '%s'", mode);
-		return box_usage_error(1);
-	}
+	if (!valid_octal_mode(mode) && !valid_symbolic_mode(mode))
+		return box_usage_fail(1, "invalid mode: '%s'", mode);
+	if (i >= argc)
+		return box_usage_fail(1, "missing operand after '%s'", mode);
 	int status = 0;
 	for (; i < argc; i++) {
 		struct stat st;

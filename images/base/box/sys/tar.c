@@ -12,7 +12,6 @@
 #include "deflate.h"
 #include "sysutil.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,38 +123,28 @@ static unsigned mode_bits_of(const char *path, const struct stat *st) {
 	return bits;
 }
 
+/* A directory being archived: its entries' member names are under `name`. */
+typedef struct {
+	tar_opts *o;
+	buf_t *ar;
+	const char *name;
+} tar_dir;
+
+static int add_dir_entry(const char *path, const char *entry, void *ctx) {
+	const tar_dir *dir = ctx;
+	char *child_name = path_join(dir->name, entry);
+	add_entry(dir->o, dir->ar, path, child_name);
+	free(child_name);
+	return 0;
+}
+
 static void add_directory(tar_opts *o, buf_t *ar, const char *path, const char *name) {
-	DIR *dir = opendir(path);
-	if (!dir) {
+	tar_dir dir = { o, ar, name };
+	/* Sorted, so archives do not depend on directory order. */
+	if (box_walk_dir(path, BOX_WALK_SORTED, add_dir_entry, &dir) < 0) {
 		box_perr("%s: Cannot open", path);
 		tar_fail(o);
-		return;
 	}
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(dir)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-		names = xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(dir);
-	/* Sorted, so archives do not depend on directory order. */
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-			char *t = names[j];
-			names[j] = names[j - 1];
-			names[j - 1] = t;
-		}
-	for (size_t i = 0; i < n; i++) {
-		char *child_path = path_join(path, names[i]);
-		char *child_name = path_join(name, names[i]);
-		add_entry(o, ar, child_path, child_name);
-		free(child_path);
-		free(child_name);
-		free(names[i]);
-	}
-	free(names);
 }
 
 static void add_entry(tar_opts *o, buf_t *ar, const char *path, const char *name) {
@@ -213,10 +202,8 @@ static void add_entry(tar_opts *o, buf_t *ar, const char *path, const char *name
 }
 
 static int tar_create(tar_opts *o) {
-	if (o->nmembers == 0) {
-		box_err("Cowardly refusing to create an empty archive");
-		return box_usage_error(2);
-	}
+	if (o->nmembers == 0)
+		return box_usage_fail(2, "Cowardly refusing to create an empty archive");
 	buf_t ar = {0};
 	for (int i = 0; i < o->nmembers; i++) {
 		char *path = o->dir && o->members[i][0] != '/' ? path_join(o->dir, o->members[i]) : xstrdup(o->members[i]);

@@ -158,10 +158,8 @@ int cut_main(int argc, char **argv)
 			modes++;
 			break;
 		case 'd':
-			if (strlen(optarg) > 1) {
-				box_err("the delimiter must be a single character");
-				return box_usage_error(1);
-			}
+			if (strlen(optarg) > 1)
+				return box_usage_fail(1, "the delimiter must be a single character");
 			o.delim = optarg[0];
 			delim_given = true;
 			break;
@@ -172,23 +170,17 @@ int cut_main(int argc, char **argv)
 		default: return box_usage_error(1);
 		}
 	}
-	if (modes == 0) {
-		box_err("you must specify a list of bytes, characters, or fields");
-		return box_usage_error(1);
-	}
-	if (modes > 1) {
-		box_err("only one type of list may be specified");
-		return box_usage_error(1);
-	}
+	if (modes == 0)
+		return box_usage_fail(1, "you must specify a list of bytes, characters, or fields");
+	if (modes > 1)
+		return box_usage_fail(1, "only one type of list may be specified");
 	if (!o.fields && (delim_given || o.only_delimited)) {
 		box_err(delim_given ? "an input delimiter may be specified only when operating on fields"
 			: "suppressing non-delimited lines makes sense\n\tonly when operating on fields");
 		return box_usage_error(1);
 	}
-	if (!parse_list(list, &o.ranges, &o.nranges)) {
-		box_err("invalid field range '%s'", list);
-		return box_usage_error(1);
-	}
+	if (!parse_list(list, &o.ranges, &o.nranges))
+		return box_usage_fail(1, "invalid field range '%s'", list);
 	char delim_text[2] = { o.delim, '\0' };
 	o.out_delim = out_delim ? out_delim : delim_text;
 	static char *stdin_only[] = { "-", NULL };

@@ -334,10 +334,8 @@ int printf_main(int argc, char **argv)
 		return box_help(printf_usage);
 	if (argc >= 2 && strcmp(argv[1], "--") == 0)
 		first = 2;
-	if (first >= argc) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (first >= argc)
+		return box_usage_fail(1, "missing operand");
 	struct printf_state st = { argv + first + 1, argc - first - 1, 0, 0, false };
 	buf_t out = { 0 };
 	/* The format is reused while arguments remain, and used at least once. */

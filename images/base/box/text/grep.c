@@ -6,7 +6,6 @@
 #include "box.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <regex.h>
 
 static const char grep_usage[] =
@@ -256,43 +255,31 @@ static void report(const char *display, long selected, bool show_name)
 
 static void grep_file(const char *path, const char *display, bool show_name);
 
-static int compare_names(const void *a, const void *b)
+/* How the entries of a directory searched by -r are named in the output. */
+struct grep_walk {
+	const char *display_prefix;
+	bool show_name;
+};
+
+static int grep_entry(const char *path, const char *name, void *ctx)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct grep_walk *walk = ctx;
+	char *shown = walk->display_prefix ? path_join(walk->display_prefix, name) : xstrdup(name);
+	struct stat st;
+	if (lstat(path, &st) == 0 && (!S_ISLNK(st.st_mode) || go.deref))
+		grep_file(path, shown, walk->show_name);
+	free(shown);
+	return 0;
 }
 
 static void grep_directory(const char *path, const char *display_prefix, bool show_name)
 {
-	DIR *dir = opendir(path);
-	if (!dir) {
+	struct grep_walk walk = { display_prefix, show_name };
+	if (box_walk_dir(path, BOX_WALK_SORTED, grep_entry, &walk) < 0) {
 		if (!go.no_messages)
 			box_perr("%s", path);
 		grep_status = 2;
-		return;
 	}
-	size_t n = 0, cap = 16;
-	char **names = xmalloc(cap * sizeof *names);
-	struct dirent *d;
-	while ((d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		if (n == cap)
-			names = xrealloc(names, (cap *= 2) * sizeof *names);
-		names[n++] = xstrdup(d->d_name);
-	}
-	closedir(dir);
-	qsort(names, n, sizeof *names, compare_names);
-	for (size_t i = 0; i < n; i++) {
-		char *child = path_join(path, names[i]);
-		char *shown = display_prefix ? path_join(display_prefix, names[i]) : xstrdup(names[i]);
-		struct stat st;
-		if (lstat(child, &st) == 0 && (!S_ISLNK(st.st_mode) || go.deref))
-			grep_file(child, shown, show_name);
-		free(child);
-		free(shown);
-		free(names[i]);
-	}
-	free(names);
 }
 
 static void grep_file(const char *path, const char *display, bool show_name)

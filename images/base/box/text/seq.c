@@ -101,10 +101,8 @@ int seq_main(int argc, char **argv)
 		bool option = a[0] == '-' && a[1] && !isdigit((unsigned char)a[1]) && a[1] != '.';
 		if (strcmp(a, "--") == 0) {
 			for (i++; i < argc; i++) {
-				if (nops == 3) {
-					box_err("extra operand '%s'", argv[i]);
-					return box_usage_error(1);
-				}
+				if (nops == 3)
+					return box_usage_fail(1, "extra operand '%s'", argv[i]);
 				operands[nops++] = argv[i];
 			}
 			break;
@@ -112,10 +110,8 @@ int seq_main(int argc, char **argv)
 		if (strcmp(a, "--help") == 0)
 			return box_help(seq_usage);
 		if (!option) {
-			if (nops == 3) {
-				box_err("extra operand '%s'", a);
-				return box_usage_error(1);
-			}
+			if (nops == 3)
+				return box_usage_fail(1, "extra operand '%s'", a);
 			operands[nops++] = argv[i];
 			continue;
 		}
@@ -128,20 +124,16 @@ int seq_main(int argc, char **argv)
 				} else if (i + 1 < argc) {
 					sep = argv[++i];
 				} else {
-					box_err("option requires an argument -- 's'");
-					return box_usage_error(1);
+					return box_usage_fail(1, "option requires an argument -- 's'");
 				}
 				break;
 			} else {
-				box_err("invalid option -- '%c'", *p);
-				return box_usage_error(1);
+				return box_usage_fail(1, "invalid option -- '%c'", *p);
 			}
 		}
 	}
-	if (nops == 0) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (nops == 0)
+		return box_usage_fail(1, "missing operand");
 	double v[3] = { 1, 1, 0 };
 	const char *text[3] = { "1", "1", operands[nops - 1] };
 	if (nops >= 2)
@@ -151,10 +143,8 @@ int seq_main(int argc, char **argv)
 	for (int i = 0; i < 3; i++)
 		if (!parse_operand(text[i], &v[i]))
 			return box_usage_error(1);
-	if (v[1] == 0) {
-		box_err("invalid Zero increment value: '%s'", text[1]);
-		return box_usage_error(1);
-	}
+	if (v[1] == 0)
+		return box_usage_fail(1, "invalid Zero increment value: '%s'", text[1]);
 	int prec = fraction_digits(text[0]);
 	if (fraction_digits(text[1]) > prec)
 		prec = fraction_digits(text[1]);

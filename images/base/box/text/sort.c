@@ -33,25 +33,50 @@ static struct {
 
 static bool is_blank(int c) { return c == ' ' || c == '\t'; }
 
+static const char *skip_blanks(const char *p, const char *lim)
+{
+	while (p < lim && is_blank(*p))
+		p++;
+	return p;
+}
+
+/* End of the blank-separated field at p: its leading blanks (GNU sort and
+ * uniq count them as part of the field), then the non-blanks. */
+static const char *blank_field_end(const char *p, const char *lim)
+{
+	p = skip_blanks(p, lim);
+	while (p < lim && !is_blank(*p))
+		p++;
+	return p;
+}
+
+/* End of sort's field at p: the next -t separator, or the blank-separated field's. */
+static const char *field_end(const char *p, const char *lim)
+{
+	if (so.tab < 0)
+		return blank_field_end(p, lim);
+	while (p < lim && *p != so.tab)
+		p++;
+	return p;
+}
+
+/* Start of field `field` (1-based) of the line at p. */
+static const char *field_start(const char *p, const char *lim, int field)
+{
+	for (int f = field - 1; p < lim && f > 0; f--) {
+		p = field_end(p, lim);
+		if (so.tab >= 0 && p < lim)
+			p++; /* past the separator */
+	}
+	return p;
+}
+
 /* Start of field `field` (1-based) plus `chr` characters, as GNU sort. */
 static const char *key_begin(const char *p, const char *lim, const struct sort_key *k)
 {
-	for (int f = k->start_field - 1; p < lim && f > 0; f--) {
-		if (so.tab >= 0) {
-			while (p < lim && *p != so.tab)
-				p++;
-			if (p < lim)
-				p++;
-		} else {
-			while (p < lim && is_blank(*p))
-				p++;
-			while (p < lim && !is_blank(*p))
-				p++;
-		}
-	}
+	p = field_start(p, lim, k->start_field);
 	if (k->blanks)
-		while (p < lim && is_blank(*p))
-			p++;
+		p = skip_blanks(p, lim);
 	if (k->start_char > 1)
 		p = (size_t)(lim - p) > (size_t)(k->start_char - 1) ? p + k->start_char - 1 : lim;
 	return p;
@@ -61,45 +86,19 @@ static const char *key_end(const char *line, const char *lim, const struct sort_
 {
 	if (k->end_field == 0)
 		return lim;
-	const char *p = line;
-	for (int f = k->end_field - 1; p < lim && f > 0; f--) {
-		if (so.tab >= 0) {
-			while (p < lim && *p != so.tab)
-				p++;
-			if (p < lim)
-				p++;
-		} else {
-			while (p < lim && is_blank(*p))
-				p++;
-			while (p < lim && !is_blank(*p))
-				p++;
-		}
-	}
-	if (k->end_char == 0) {
-		if (so.tab >= 0) {
-			while (p < lim && *p != so.tab)
-				p++;
-		} else {
-			while (p < lim && is_blank(*p))
-				p++;
-			while (p < lim && !is_blank(*p))
-				p++;
-		}
-	} else {
-		if (k->blanks)
-			while (p < lim && is_blank(*p))
-				p++;
-		p = (size_t)(lim - p) > (size_t)k->end_char ? p + k->end_char : lim;
-	}
-	return p;
+	const char *p = field_start(line, lim, k->end_field);
+	if (k->end_char == 0)
+		return field_end(p, lim);
+	if (k->blanks)
+		p = skip_blanks(p, lim);
+	return (size_t)(lim - p) > (size_t)k->end_char ? p + k->end_char : lim;
 }
 
 /* GNU -n: blanks, optional '-', digits, optional fraction; anything else is 0.
  * -h also takes one K/M/G/T/P/E suffix. */
 static double parse_number(const char *p, const char *lim, bool human)
 {
-	while (p < lim && is_blank(*p))
-		p++;
+	p = skip_blanks(p, lim);
 	bool negative = p < lim && *p == '-';
 	if (negative)
 		p++;
@@ -422,12 +421,8 @@ struct uniq_opts {
 static const char *compared_part(const char *s, size_t len, const struct uniq_opts *o, size_t *out_len)
 {
 	const char *p = s, *lim = s + len;
-	for (long f = 0; f < o->skip_fields && p < lim; f++) {
-		while (p < lim && is_blank(*p))
-			p++;
-		while (p < lim && !is_blank(*p))
-			p++;
-	}
+	for (long f = 0; f < o->skip_fields && p < lim; f++)
+		p = blank_field_end(p, lim);
 	for (long c = 0; c < o->skip_chars && p < lim; c++)
 		p++;
 	*out_len = (size_t)(lim - p);
@@ -487,10 +482,8 @@ int uniq_main(int argc, char **argv)
 		default: return box_usage_error(1);
 		}
 	}
-	if (argc - optind > 2) {
-		box_err("extra operand '%s'", argv[optind + 2]);
-		return box_usage_error(1);
-	}
+	if (argc - optind > 2)
+		return box_usage_fail(1, "extra operand '%s'", argv[optind + 2]);
 	FILE *in = optind < argc ? box_fopen_in(argv[optind]) : stdin;
 	if (!in)
 		return 1;

@@ -162,19 +162,15 @@ int tr_main(int argc, char **argv)
 	}
 	int nsets = argc - optind;
 	bool translating = !del && nsets >= 2;
-	if (nsets < 1) {
-		box_err("missing operand");
-		return box_usage_error(1);
-	}
+	if (nsets < 1)
+		return box_usage_fail(1, "missing operand");
 	if (!del && !squeeze && nsets < 2) {
 		box_err("missing operand after '%s'", argv[optind]);
 		fputs("Two strings must be given when translating.\n", stderr);
 		return box_usage_error(1);
 	}
-	if (nsets > 2 || (del && !squeeze && nsets > 1)) {
-		box_err("extra operand '%s'", argv[optind + (nsets > 2 ? 2 : 1)]);
-		return box_usage_error(1);
-	}
+	if (nsets > 2 || (del && !squeeze && nsets > 1))
+		return box_usage_fail(1, "extra operand '%s'", argv[optind + (nsets > 2 ? 2 : 1)]);
 	static struct set s1, s2; /* static: 8 KiB is much for a wasm stack */
 	if (!expand_set(argv[optind], &s1) || (nsets > 1 && !expand_set(argv[optind + 1], &s2)))
 		return 1;
