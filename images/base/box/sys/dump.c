@@ -50,6 +50,34 @@ static void input_init(input *in, int argc, char **argv) {
 	in->nfiles = argc > 0 ? argc : 1;
 }
 
+/* Prints one line of up to LINE bytes at `offset`, in a viewer's format. */
+typedef void (*dump_line_fn)(const unsigned char *buf, size_t n, unsigned long long offset, const void *ctx);
+
+/*
+ * Reads all the input in lines of LINE bytes and prints each with `print`,
+ * except that unless `all` (-v) a run of full lines equal to the one before
+ * is shown as a single "*". Returns the number of bytes read.
+ */
+static unsigned long long dump_lines(input *in, bool all, dump_line_fn print, const void *ctx) {
+	unsigned char buf[LINE], prev[LINE];
+	unsigned long long offset = 0;
+	bool have_prev = false, starred = false;
+	size_t n;
+	while ((n = input_read(in, buf, LINE)) > 0) {
+		if (!all && have_prev && n == LINE && memcmp(buf, prev, LINE) == 0) {
+			if (!starred) puts("*");
+			starred = true;
+		} else {
+			starred = false;
+			print(buf, n, offset, ctx);
+		}
+		memcpy(prev, buf, n);
+		have_prev = n == LINE;
+		offset += n;
+	}
+	return offset;
+}
+
 /* ---- od -------------------------------------------------------------------- */
 
 typedef struct {
@@ -135,6 +163,22 @@ static void od_offset(char radix, unsigned long long offset) {
 	}
 }
 
+/* What od prints for each line: the offset, then one row per -t type. */
+typedef struct {
+	char radix;
+	const od_type *types;
+	int ntypes;
+} od_format;
+
+static void od_print(const unsigned char *buf, size_t n, unsigned long long offset, const void *ctx) {
+	const od_format *f = ctx;
+	for (int t = 0; t < f->ntypes; t++) {
+		if (t == 0) od_offset(f->radix, offset);
+		else if (f->radix != 'n') printf("%*s", f->radix == 'x' ? 6 : 7, "");
+		od_line(buf, n, f->types[t]);
+	}
+}
+
 int od_main(int argc, char **argv) {
 	static const struct option longopts[] = {
 		{ "address-radix", required_argument, NULL, 'A' }, { "format", required_argument, NULL, 't' },
@@ -155,10 +199,8 @@ int od_main(int argc, char **argv) {
 			radix = optarg[0];
 			break;
 		case 't':
-			if (!od_parse_type(optarg, types, &ntypes)) {
-				box_err("invalid type string '%s'", optarg);
-				return box_usage_error(1);
-			}
+			if (!od_parse_type(optarg, types, &ntypes))
+				return box_usage_fail(1, "invalid type string '%s'", optarg);
 			break;
 		case 'b': if (ntypes < 8) types[ntypes++] = (od_type){ 'o', 1 }; break;
 		case 'c': if (ntypes < 8) types[ntypes++] = (od_type){ 'c', 1 }; break;
@@ -181,26 +223,8 @@ int od_main(int argc, char **argv) {
 	if (ntypes == 0) types[ntypes++] = (od_type){ 'o', 2 };
 	input in;
 	input_init(&in, argc - optind, argv + optind);
-	unsigned char buf[LINE], prev[LINE];
-	unsigned long long offset = 0;
-	bool have_prev = false, starred = false;
-	size_t n;
-	while ((n = input_read(&in, buf, LINE)) > 0) {
-		if (!all && have_prev && n == LINE && memcmp(buf, prev, LINE) == 0) {
-			if (!starred) puts("*");
-			starred = true;
-		} else {
-			starred = false;
-			for (int t = 0; t < ntypes; t++) {
-				if (t == 0) od_offset(radix, offset);
-				else if (radix != 'n') printf("%*s", radix == 'x' ? 6 : 7, "");
-				od_line(buf, n, types[t]);
-			}
-		}
-		memcpy(prev, buf, n);
-		have_prev = n == LINE;
-		offset += n;
-	}
+	od_format format = { radix, types, ntypes };
+	unsigned long long offset = dump_lines(&in, all, od_print, &format);
 	if (radix != 'n') {
 		od_offset(radix, offset);
 		putchar('\n');
@@ -210,7 +234,8 @@ int od_main(int argc, char **argv) {
 
 /* ---- hexdump ------------------------------------------------------------------ */
 
-static void hexdump_canonical(const unsigned char *buf, size_t n, unsigned long long offset) {
+static void hexdump_canonical(const unsigned char *buf, size_t n, unsigned long long offset, const void *ctx) {
+	(void)ctx;
 	printf("%08llx ", offset);
 	for (size_t i = 0; i < LINE; i++) {
 		if (i % 8 == 0) putchar(' ');
@@ -223,7 +248,8 @@ static void hexdump_canonical(const unsigned char *buf, size_t n, unsigned long 
 }
 
 /* hexdump's default: 16-bit little-endian words in hex. */
-static void hexdump_words(const unsigned char *buf, size_t n, unsigned long long offset) {
+static void hexdump_words(const unsigned char *buf, size_t n, unsigned long long offset, const void *ctx) {
+	(void)ctx;
 	printf("%07llx", offset);
 	for (size_t i = 0; i < LINE; i += 2) {
 		if (i < n) printf(" %04x", buf[i] | (i + 1 < n ? buf[i + 1] << 8 : 0));
@@ -253,23 +279,7 @@ int hexdump_main(int argc, char **argv) {
 	}
 	input in;
 	input_init(&in, argc - optind, argv + optind);
-	unsigned char buf[LINE], prev[LINE];
-	unsigned long long offset = 0;
-	bool have_prev = false, starred = false;
-	size_t n;
-	while ((n = input_read(&in, buf, LINE)) > 0) {
-		if (!all && have_prev && n == LINE && memcmp(buf, prev, LINE) == 0) {
-			if (!starred) puts("*");
-			starred = true;
-		} else {
-			starred = false;
-			if (canonical) hexdump_canonical(buf, n, offset);
-			else hexdump_words(buf, n, offset);
-		}
-		memcpy(prev, buf, n);
-		have_prev = n == LINE;
-		offset += n;
-	}
+	unsigned long long offset = dump_lines(&in, all, canonical ? hexdump_canonical : hexdump_words, NULL);
 	if (offset > 0) printf(canonical ? "%08llx\n" : "%07llx\n", offset);
 	return in.status;
 }

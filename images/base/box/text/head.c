@@ -33,9 +33,11 @@ static char **expand_number_option(int *argc, char **argv)
 	return out;
 }
 
-/* Parses a count with an optional leading '+' (tail: "from line N"). */
-static bool parse_count(const char *s, long *count, bool *from_start)
+/* Parses the value of -n or -c (`bytes`), with an optional leading '+'
+ * (tail: "from line N"); reports a bad one as GNU head and tail do. */
+static bool parse_count(const char *arg, bool bytes, long *count, bool *from_start)
 {
+	const char *s = arg;
 	*from_start = s[0] == '+';
 	if (s[0] == '+' || s[0] == '-')
 		s++;
@@ -46,7 +48,10 @@ static bool parse_count(const char *s, long *count, bool *from_start)
 		tmp[len - 1] = '\0';
 		s = tmp;
 	}
-	return parse_size(s, count) && *count >= 0;
+	if (parse_size(s, count) && *count >= 0)
+		return true;
+	box_err("invalid number of %s: '%s'", bytes ? "bytes" : "lines", arg);
+	return false;
 }
 
 static void print_header(const char *name, bool *first)
@@ -64,6 +69,26 @@ static const char head_usage[] =
 	"  -v     always print headers giving file names\n"
 	"N may have a suffix: K (1024), M, G; KB (1000), MB, GB.\n";
 
+/*
+ * Offset in b where its last `count` lines (or bytes) begin: where tail's
+ * output starts and head -n -N's ends. 0 when b has no more than that.
+ */
+static size_t last_part_start(const buf_t *b, long count, bool bytes)
+{
+	if (bytes)
+		return (size_t)count >= b->len ? 0 : b->len - (size_t)count;
+	if (count == 0)
+		return b->len;
+	size_t i = b->len;
+	if (i > 0 && b->data[i - 1] == '\n')
+		i--; /* a final newline ends the last line, it does not start one */
+	long seen = 0;
+	for (; i > 0; i--)
+		if (b->data[i - 1] == '\n' && ++seen == count)
+			break;
+	return i;
+}
+
 static int head_stream(FILE *in, long count, bool bytes, bool all_but)
 {
 	if (all_but) {
@@ -73,21 +98,7 @@ static int head_stream(FILE *in, long count, bool bytes, bool all_but)
 			buf_free(&b);
 			return -1;
 		}
-		size_t end = b.len;
-		if (bytes) {
-			end = (size_t)count >= b.len ? 0 : b.len - (size_t)count;
-		} else {
-			long seen = 0;
-			size_t i = b.len;
-			if (i > 0 && b.data[i - 1] == '\n')
-				i--; /* the last line's newline does not start a line */
-			for (; i > 0; i--) {
-				if (b.data[i - 1] == '\n' && ++seen == count)
-					break;
-			}
-			end = count == 0 ? b.len : (seen == count ? i : 0);
-		}
-		fwrite(b.data ? b.data : "", 1, end, stdout);
+		fwrite(b.data ? b.data : "", 1, last_part_start(&b, count, bytes), stdout);
 		buf_free(&b);
 		return 0;
 	}
@@ -120,8 +131,7 @@ int head_main(int argc, char **argv)
 		case 'n': case 'c':
 			bytes = c == 'c';
 			all_but = optarg[0] == '-';
-			if (!parse_count(optarg, &count, &from_start)) {
-				box_err("invalid number of %s: '%s'", bytes ? "bytes" : "lines", optarg);
+			if (!parse_count(optarg, bytes, &count, &from_start)) {
 				free(args);
 				return 1;
 			}
@@ -167,28 +177,16 @@ static const char tail_usage[] =
 /* Offset in b where the output of tail starts. */
 static size_t tail_start(const buf_t *b, long count, bool bytes, bool from_start)
 {
-	if (from_start) {
-		if (count > 0)
-			count--; /* +1 is the whole input */
-		if (bytes)
-			return (size_t)count >= b->len ? b->len : (size_t)count;
-		size_t i = 0;
-		for (long lines = 0; i < b->len && lines < count; i++)
-			if (b->data[i] == '\n')
-				lines++;
-		return i;
-	}
+	if (!from_start)
+		return last_part_start(b, count, bytes);
+	if (count > 0)
+		count--; /* +1 is the whole input */
 	if (bytes)
-		return (size_t)count >= b->len ? 0 : b->len - (size_t)count;
-	if (count == 0)
-		return b->len;
-	size_t i = b->len;
-	if (i > 0 && b->data[i - 1] == '\n')
-		i--; /* a final newline ends the last line, it does not start one */
-	long seen = 0;
-	for (; i > 0; i--)
-		if (b->data[i - 1] == '\n' && ++seen == count)
-			break;
+		return (size_t)count >= b->len ? b->len : (size_t)count;
+	size_t i = 0;
+	for (long lines = 0; i < b->len && lines < count; i++)
+		if (b->data[i] == '\n')
+			lines++;
 	return i;
 }
 
@@ -245,8 +243,7 @@ int tail_main(int argc, char **argv)
 		switch (c) {
 		case 'n': case 'c':
 			bytes = c == 'c';
-			if (!parse_count(optarg, &count, &from_start)) {
-				box_err("invalid number of %s: '%s'", bytes ? "bytes" : "lines", optarg);
+			if (!parse_count(optarg, bytes, &count, &from_start)) {
 				free(args);
 				return 1;
 			}
