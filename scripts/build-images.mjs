@@ -18,6 +18,15 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Flags every program is compiled with (on top of wasi-cc's -O2 -Wall). */
 const DEFAULT_FLAGS = ['-Wextra', '-Wl,--strip-all'];
 
+/**
+ * Headers shared by every image (images/include/*.h, e.g. flotilla.h): each
+ * build sees them at include/ in the compiler's virtual tree and is compiled
+ * with -Iinclude, so sources say `#include <flotilla.h>`. They are part of
+ * the tree, so they are part of the compile cache key: editing a shared
+ * header rebuilds the programs.
+ */
+const SHARED_INCLUDE = 'include';
+
 async function loadBuildLib() {
   const result = await build({
     entryPoints: [join(ROOT, 'src/images/build-lib.ts')],
@@ -59,7 +68,18 @@ async function listFiles(dir, base = dir) {
   return out.sort();
 }
 
-async function buildOne(lib, name, imageDir) {
+/** The shared headers as virtual-tree entries (include/NAME.h -> text); none when the directory is absent. */
+async function sharedHeaders(imagesDir) {
+  const dir = join(imagesDir, SHARED_INCLUDE);
+  if (!(await exists(dir))) return {};
+  const tree = {};
+  for (const file of await listFiles(dir)) {
+    if (file.endsWith('.h')) tree[`${SHARED_INCLUDE}/${file}`] = await readFile(join(dir, file), 'utf8');
+  }
+  return tree;
+}
+
+async function buildOne(lib, name, imageDir, shared) {
   const where = `images/${name}/image.json`;
   let raw;
   try {
@@ -71,8 +91,13 @@ async function buildOne(lib, name, imageDir) {
   // Only C sources and headers are compiler inputs (tests etc. are not).
   const tree = {};
   for (const file of await listFiles(imageDir)) {
-    if (/\.(c|h)$/.test(file)) tree[file] = await readFile(join(imageDir, file), 'utf8');
+    if (!/\.(c|h)$/.test(file)) continue;
+    if (file.startsWith(`${SHARED_INCLUDE}/`)) {
+      throw new Error(`images/${name}/${file}: ${SHARED_INCLUDE}/ is reserved for the shared headers of images/${SHARED_INCLUDE}/`);
+    }
+    tree[file] = await readFile(join(imageDir, file), 'utf8');
   }
+  Object.assign(tree, shared);
   const contents = new Map();
   for (const [path, spec] of definition.files) {
     if (spec.kind === 'build') {
@@ -80,7 +105,7 @@ async function buildOne(lib, name, imageDir) {
       if (missing.length) throw new Error(`${where}: files.${path}.build: no such source ${missing.join(', ')} in images/${name}/`);
       let wasm;
       try {
-        wasm = await compileC(tree, spec.sources, { flags: [...DEFAULT_FLAGS, ...spec.flags] });
+        wasm = await compileC(tree, spec.sources, { flags: [`-I${SHARED_INCLUDE}`, ...DEFAULT_FLAGS, ...spec.flags] });
       } catch (error) {
         throw new Error(`image "${name}": building ${path} failed: ${error.message}`);
       }
@@ -111,8 +136,9 @@ export async function buildImages({ quiet = false, imagesDir = join(ROOT, 'image
     if (entry.isDirectory() && (await exists(join(imagesDir, entry.name, 'image.json')))) names.push(entry.name);
   }
   names.sort();
+  const shared = await sharedHeaders(imagesDir);
   const built = [];
-  for (const name of names) built.push(await buildOne(lib, name, join(imagesDir, name)));
+  for (const name of names) built.push(await buildOne(lib, name, join(imagesDir, name), shared));
 
   let written = 0;
   const blobsDir = join(outDir, 'blobs', 'sha256');

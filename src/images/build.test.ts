@@ -2,7 +2,7 @@
 // global setup) and over scratch image directories.
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from './digest';
@@ -65,11 +65,14 @@ describe('build/images (real build output)', () => {
 });
 
 describe('buildImages on scratch directories', () => {
+  /** images/<name>/<file> for every image (and images/include/<file> under the name 'include'). */
   function scratch(images: Record<string, Record<string, string>>): { imagesDir: string; outDir: string } {
     const dir = mkdtempSync(join(tmpdir(), 'flotilla-images-'));
     for (const [name, files] of Object.entries(images)) {
-      mkdirSync(join(dir, 'images', name), { recursive: true });
-      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, 'images', name, file), text);
+      for (const [file, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, 'images', name, file)), { recursive: true });
+        writeFileSync(join(dir, 'images', name, file), text);
+      }
     }
     return { imagesDir: join(dir, 'images'), outDir: join(dir, 'out') };
   }
@@ -91,5 +94,33 @@ describe('buildImages on scratch directories', () => {
     const buildImages = await loadBuild();
     const dirs = scratch({ c: { 'image.json': JSON.stringify({ Entrypoint: ['/bin/c'], files: { '/bin/c': { build: ['c.c'] } } }), 'c.c': 'int main(void) { return nope; }\n' } });
     await expect(buildImages({ quiet: true, ...dirs })).rejects.toThrow(/image "c": building \/bin\/c failed:[\s\S]*nope/);
+  });
+
+  it('puts images/include/*.h on every build\'s include path, and rebuilds when one changes', async () => {
+    const buildImages = await loadBuild();
+    const image = {
+      'image.json': JSON.stringify({ Entrypoint: ['/bin/v'], files: { '/bin/v': { build: ['v.c'] } } }),
+      'v.c': '#include <version.h>\nint main(void) { return VERSION; }\n',
+    };
+    const one = scratch({ include: { 'version.h': '#define VERSION 1\n' }, v: image });
+    const two = scratch({ include: { 'version.h': '#define VERSION 2\n' }, v: image });
+    const [first, second] = [await buildImages({ quiet: true, ...one }), await buildImages({ quiet: true, ...two })];
+    // The header is an input of the compile (and of its cache key): another header, another program.
+    expect(first.images.map((built) => built.name)).toEqual(['v']);
+    expect(second.images[0]!.id).not.toBe(first.images[0]!.id);
+    // Rebuilding with the same header is byte-identical.
+    expect((await buildImages({ quiet: true, ...one })).images[0]!.id).toBe(first.images[0]!.id);
+  });
+
+  it('refuses an image directory that has its own include/ headers (the name is the shared one\'s)', async () => {
+    const buildImages = await loadBuild();
+    const dirs = scratch({
+      w: {
+        'image.json': JSON.stringify({ Entrypoint: ['/bin/w'], files: { '/bin/w': { build: ['w.c'] } } }),
+        'w.c': 'int main(void) { return 0; }\n',
+        'include/w.h': '\n',
+      },
+    });
+    await expect(buildImages({ quiet: true, ...dirs })).rejects.toThrow('images/w/include/w.h: include/ is reserved for the shared headers of images/include/');
   });
 });

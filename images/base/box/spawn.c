@@ -11,21 +11,15 @@
  */
 #include "box.h"
 
+#include <flotilla.h>
 #include <stdint.h>
 #include <unistd.h>
 
 extern char **environ;
 
+/* Without the imports, flotilla.h's stubs would report ENOSYS; box says
+ * instead that it cannot run other programs here at all. */
 #if defined(__wasm__) && !defined(FLOTILLA_NO_EXTENSIONS)
-__attribute__((import_module("flotilla_v1"), import_name("proc_spawn")))
-uint32_t flotilla_proc_spawn(const char *argv_buf, uint32_t argv_len, const char *env_buf,
-	uint32_t env_len, const char *cwd, uint32_t cwd_len, uint32_t *pid_out);
-
-__attribute__((import_module("flotilla_v1"), import_name("proc_wait")))
-uint32_t flotilla_proc_wait(uint32_t pid, uint32_t *status_out);
-
-/* WASI errno values (not the libc ones) that proc_spawn documents. */
-enum { WASI_EAGAIN = 6, WASI_ENOENT = 44, WASI_ENOEXEC = 45, WASI_ENOSYS = 52 };
 
 /* Packs NULL-terminated `strings` as consecutive NUL-terminated strings. */
 static void pack_strings(buf_t *b, char *const *strings)
@@ -42,20 +36,20 @@ static int spawn_external(char **argv)
 	char cwd[4096];
 	if (!getcwd(cwd, sizeof cwd))
 		strcpy(cwd, "/");
-	uint32_t pid = 0, status = 0;
+	int32_t pid = 0, status = 0;
 	fflush(stdout); /* the child writes to the same stdout */
-	uint32_t err = flotilla_proc_spawn(args.data, (uint32_t)args.len, env.data ? env.data : "",
-		(uint32_t)env.len, cwd, (uint32_t)strlen(cwd), &pid);
+	int32_t err = flotilla_proc_spawn(args.data, args.len, env.data ? env.data : "",
+		env.len, cwd, strlen(cwd), &pid);
 	buf_free(&args);
 	buf_free(&env);
-	if (err == WASI_ENOENT) {
+	if (err == FLOTILLA_ENOENT) {
 		box_err("%s: No such file or directory", argv[0]);
 		return 127;
 	}
 	if (err != 0) {
-		box_err("%s: %s", argv[0], err == WASI_ENOEXEC ? "Exec format error"
-			: err == WASI_EAGAIN ? "Resource temporarily unavailable"
-			: err == WASI_ENOSYS ? "cannot run programs outside box (no process support)" : "cannot run");
+		box_err("%s: %s", argv[0], err == FLOTILLA_ENOEXEC ? "Exec format error"
+			: err == FLOTILLA_EAGAIN ? "Resource temporarily unavailable"
+			: err == FLOTILLA_ENOSYS ? "cannot run programs outside box (no process support)" : "cannot run");
 		return 126;
 	}
 	if (flotilla_proc_wait(pid, &status) != 0) {

@@ -7,7 +7,8 @@
  *   stty [-a]      a summary line like GNU's first line of `stty -a`
  */
 #include "box.h"
-#include "flotilla_copy.h"
+
+#include <flotilla.h>
 
 static const char stty_usage[] =
 	"Usage: stty [-a | size]\n"
@@ -28,10 +29,8 @@ int stty_main(int argc, char **argv)
 		else
 			return box_usage_error(1);
 	}
-	if (optind < argc && strcmp(argv[optind], "size") != 0) {
-		box_err("invalid argument '%s'", argv[optind]);
-		return box_usage_error(1);
-	}
+	if (optind < argc && strcmp(argv[optind], "size") != 0)
+		return box_usage_fail(1, "invalid argument '%s'", argv[optind]);
 	int32_t columns = 0, rows = 0;
 	int32_t err = flotilla_tty_get_size(0, &columns, &rows);
 	if (err != 0) {

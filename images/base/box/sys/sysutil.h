@@ -11,9 +11,6 @@
 #include <stdint.h>
 #include <time.h>
 
-/* The image build compiles only the files of images/base; when the shared
- * header (images/include/flotilla.h) is not reachable, the same
- * declarations come from the copy next to this file. Keep them in sync. */
 /* One switch for the whole of box: spawn.c compiles its process imports
  * only with -DBOX_PROC_EXT=1 (set in image.json once the runtime provides
  * flotilla_v1), since a module importing a function the host lacks cannot
@@ -21,13 +18,8 @@
 #if !(defined(BOX_PROC_EXT) && BOX_PROC_EXT) && !defined(FLOTILLA_NO_EXTENSIONS)
 #define FLOTILLA_NO_EXTENSIONS 1
 #endif
-#if __has_include(<flotilla.h>)
+/* images/include/flotilla.h: the image build puts the shared headers on the include path. */
 #include <flotilla.h>
-#elif __has_include("../../../include/flotilla.h")
-#include "../../../include/flotilla.h"
-#else
-#include "flotilla_copy.h"
-#endif
 
 /* ---- /proc --------------------------------------------------------------
  * Every /proc reader goes through proc_root(), which honours the
