@@ -17,6 +17,7 @@ export const PIPE_CAPACITY = 64 * 1024;
 const WAIT_SLICE_MS = 20;
 
 const run = (wait: () => void): void => wait();
+const EPIPE = 'EPIPE';
 
 export class Pipe {
   readonly buffer: SharedArrayBuffer;
@@ -72,12 +73,8 @@ export class Pipe {
   readSync(dst: Uint8Array, check: () => void, block: (wait: () => void) => void = run): number {
     for (;;) {
       const seen = Atomics.load(this._words, SEQ);
-      const count = this._ring.read(dst);
-      if (count > 0) {
-        this._bump();
-        return count;
-      }
-      if (this.writers === 0 && this._ring.available() === 0) return 0;
+      const count = this._tryRead(dst);
+      if (count !== undefined) return count;
       check();
       block(() => Atomics.wait(this._words, SEQ, seen, WAIT_SLICE_MS));
     }
@@ -85,16 +82,12 @@ export class Pipe {
 
   /** Writes all of src, blocking while the pipe is full. Returns false if no reader is left (EPIPE). */
   writeSync(src: Uint8Array, check: () => void, block: (wait: () => void) => void = run): boolean {
-    let offset = 0;
-    while (offset < src.length) {
-      if (this.readers === 0) return false;
+    for (let offset = 0; offset < src.length;) {
       const seen = Atomics.load(this._words, SEQ);
-      const count = this._ring.write(src.subarray(offset));
-      if (count > 0) {
-        offset += count;
-        this._bump();
-        continue;
-      }
+      const written = this._tryWrite(src.subarray(offset));
+      if (written === EPIPE) return false;
+      offset += written;
+      if (written > 0) continue;
       check();
       block(() => Atomics.wait(this._words, SEQ, seen, WAIT_SLICE_MS));
     }
@@ -107,30 +100,39 @@ export class Pipe {
     const dst = new Uint8Array(Math.max(1, Math.min(maxBytes, PIPE_CAPACITY)));
     for (;;) {
       const seen = Atomics.load(this._words, SEQ);
-      const count = this._ring.read(dst);
-      if (count > 0) {
-        this._bump();
-        return dst.slice(0, count);
-      }
-      if (this.writers === 0 && this._ring.available() === 0) return null;
+      const count = this._tryRead(dst);
+      if (count !== undefined) return count === 0 ? null : dst.slice(0, count);
       await this._changed(seen);
     }
   }
 
   async write(src: Uint8Array): Promise<boolean> {
-    let offset = 0;
-    while (offset < src.length) {
-      if (this.readers === 0) return false;
+    for (let offset = 0; offset < src.length;) {
       const seen = Atomics.load(this._words, SEQ);
-      const count = this._ring.write(src.subarray(offset));
-      if (count > 0) {
-        offset += count;
-        this._bump();
-        continue;
-      }
-      await this._changed(seen);
+      const written = this._tryWrite(src.subarray(offset));
+      if (written === EPIPE) return false;
+      offset += written;
+      if (written === 0) await this._changed(seen);
     }
     return true;
+  }
+
+  /** One attempt that never blocks: bytes read, 0 at EOF, or undefined when it would have to wait. */
+  private _tryRead(dst: Uint8Array): number | undefined {
+    const count = this._ring.read(dst);
+    if (count > 0) {
+      this._bump();
+      return count;
+    }
+    return this.writers === 0 && this._ring.available() === 0 ? 0 : undefined;
+  }
+
+  /** One attempt that never blocks: bytes written (0 when full), or EPIPE when no reader is left. */
+  private _tryWrite(src: Uint8Array): number | typeof EPIPE {
+    if (this.readers === 0) return EPIPE;
+    const count = this._ring.write(src);
+    if (count > 0) this._bump();
+    return count;
   }
 
   private async _changed(seen: number): Promise<void> {
