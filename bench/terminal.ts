@@ -7,18 +7,20 @@ import type { Browser } from 'playwright-core';
 export interface TerminalBenchResult {
   /** navigation start → first prompt shown, ms, one per page load (sorted). */
   readonly promptMs: number[];
-  /** key press → echo parsed into xterm's buffer, ms, one per key (sorted). */
+  /** key press → echo written to xterm by the line discipline (synchronous, in the key's event), ms (sorted). */
   readonly echoMs: number[];
+  /** key press → echo parsed into xterm's buffer (xterm parses writes on its own schedule), ms (sorted). */
+  readonly parsedMs: number[];
 }
 
 type Hooks = {
   flotillaTiming?: { promptShownAt?: number };
-  flotillaTerminals?: Array<{ echoes(): Array<{ keyAt: number; parsedAt: number }> }>;
+  flotillaTerminals?: Array<{ echoes(): Array<{ keyAt: number; echoedAt: number; parsedAt: number }> }>;
 };
 
 export async function benchTerminal(browser: Browser, url: string, loads = 5, keys = 100): Promise<TerminalBenchResult> {
   const promptMs: number[] = [];
-  let echoMs: number[] = [];
+  let echoes: Array<{ keyAt: number; echoedAt: number; parsedAt: number }> = [];
   for (let i = 0; i < loads; i++) {
     const page = await browser.newPage();
     await page.goto(url);
@@ -28,11 +30,15 @@ export async function benchTerminal(browser: Browser, url: string, loads = 5, ke
       await page.locator('.xterm').first().click();
       await page.keyboard.type('x'.repeat(keys), { delay: 15 });
       await page.waitForTimeout(200);
-      echoMs = await page.evaluate(() => (globalThis as Hooks).flotillaTerminals![0]!.echoes()
-        .filter((echo) => Number.isFinite(echo.keyAt) && Number.isFinite(echo.parsedAt))
-        .map((echo) => echo.parsedAt - echo.keyAt));
+      echoes = await page.evaluate(() => (globalThis as Hooks).flotillaTerminals![0]!.echoes()
+        .filter((echo) => Number.isFinite(echo.keyAt) && Number.isFinite(echo.parsedAt)));
     }
     await page.close();
   }
-  return { promptMs: promptMs.sort((a, b) => a - b), echoMs: echoMs.sort((a, b) => a - b) };
+  const sorted = (values: number[]) => values.sort((a, b) => a - b);
+  return {
+    promptMs: sorted(promptMs),
+    echoMs: sorted(echoes.map((echo) => echo.echoedAt - echo.keyAt)),
+    parsedMs: sorted(echoes.map((echo) => echo.parsedAt - echo.keyAt)),
+  };
 }

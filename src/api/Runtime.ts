@@ -54,7 +54,8 @@ export class Runtime implements FlotillaRuntime {
     const pool = new WorkerPool(platform.workers, options.poolSize ?? 4);
     const modules = new ModuleCache(prepareModule);
     const supervisor = new Supervisor({ catalog, pool, modules, killGraceMs: options.killGraceMs, logCapacity: options.logCapacity });
-    await pool.fill();
+    // Ready as soon as one worker is: the rest of the pool warms up while the first container starts.
+    await pool.fill('first');
     return new Runtime(supervisor, catalog, pool);
   }
 

@@ -38,10 +38,16 @@ export class WorkerPool {
     return this._idle.length;
   }
 
-  /** Starts workers until `size` are idle. */
-  async fill(): Promise<void> {
+  /**
+   * Starts workers until `size` are idle. Resolves when the first is ready
+   * (`until: 'first'`, so a page can start its first container while the
+   * others come up) or when all are.
+   */
+  async fill(until: 'first' | 'all' = 'all'): Promise<void> {
     while (this._idle.length < this._size && !this._disposed) this._idle.push(this._spawn());
-    await Promise.all(this._idle.map((worker) => worker.ready));
+    const ready = this._idle.map((worker) => worker.ready);
+    if (until === 'all' || ready.length === 0) await Promise.all(ready);
+    else await Promise.any(ready);
   }
 
   /** A worker for a new container: a warm one when there is one, else a new one. */

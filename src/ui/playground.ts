@@ -88,6 +88,8 @@ async function boot(): Promise<FlotillaRuntime> {
   rt.onEvent((event) => {
     if (event.type !== 'log') showPool();
   });
+  // The image list loads every image (ruby's is 30 MB): after the first prompt, not before.
+  await first;
   const images = await rt.images();
   status.setImages(images.length);
 
@@ -112,7 +114,6 @@ async function boot(): Promise<FlotillaRuntime> {
 
   // Ready once the runtime is and the first shell printed its prompt (or
   // could not start: the rest of the playground still works).
-  await first;
   document.body.dataset.ready = 'true';
   return rt;
 }
