@@ -18,6 +18,7 @@ export interface StartBenchResult {
 type MinimalRuntime = {
   run(image: string, options?: { args?: string[] }): Promise<{ onLog(listener: (chunk: unknown) => void): () => void; wait(): Promise<{ exitCode: number }>; remove(options?: { force?: boolean }): Promise<void>; output(): string }>;
   idleWorkers?: number;
+  poolReady?: () => Promise<void>;
 };
 
 export async function runStartBench(options: StartBenchOptions, runtime?: unknown): Promise<StartBenchResult> {
@@ -27,6 +28,8 @@ export async function runStartBench(options: StartBenchOptions, runtime?: unknow
   const waitForPool = async (minimum: number) => {
     for (let i = 0; i < 500 && (rt.idleWorkers ?? minimum) < minimum; i++) await new Promise((resolve) => setTimeout(resolve, 20));
   };
+  // Measure starts from a full, warm pool, not against the pool still starting up.
+  await rt.poolReady?.();
   const poolSize = rt.idleWorkers ?? 0;
 
   const firstByteMs: number[] = [];

@@ -59,6 +59,11 @@ export class Runtime implements FlotillaRuntime {
     return new Runtime(supervisor, catalog, pool);
   }
 
+  /** Resolves when the whole worker pool has started (create() resolves after the first worker). */
+  poolReady(): Promise<void> {
+    return this._pool.fill('all');
+  }
+
   /** Warm workers waiting for containers. */
   get idleWorkers(): number {
     return this._pool.idleCount;
