@@ -127,7 +127,8 @@ export class TerminalPanel {
     let container: Container;
     this.creating.add(name);
     try {
-      container = await this.rt.create(SHELL_IMAGE, { tty: true, name });
+      // A login shell: it greets with /etc/motd, like a fresh ssh session.
+      container = await this.rt.create(SHELL_IMAGE, { tty: true, name, env: { FLOTILLA_LOGIN: '1' } });
     } catch (error) {
       this.failPlaceholder(pane, `Could not create a ${SHELL_IMAGE} container: ${errorMessage(error)}`);
       throw error;
