@@ -200,6 +200,18 @@ describe('Runtime', () => {
     expect(failing.output({ stdout: false })).toMatch(/boom \(RuntimeError\)/);
   }, 60_000);
 
+  it('run() rejects a container whose files cannot be set up, and leaves nothing behind', async () => {
+    const before = rt.list({ all: true }).length;
+    const events: string[] = [];
+    const off = rt.onEvent((event) => events.push(event.type));
+    await expect(rt.run('hello', { name: 'bad-files', files: { '/etc/motd/inside-a-file': 'x' } })).rejects.toThrow(/cannot prepare the container's file system/);
+    off();
+    expect(rt.list({ all: true }).length).toBe(before);
+    expect(() => rt.get('bad-files')).toThrow(ContainerNotFoundError);
+    expect(events).not.toContain('exited');
+    expect(events.at(-1)).toBe('removed');
+  });
+
   it('lists images with their config', async () => {
     const images = await rt.images();
     const hello = images.find((image) => image.name === 'hello');

@@ -109,9 +109,7 @@ export class Runtime implements FlotillaRuntime {
   }
 
   async run(image: string, options?: ContainerOptions): Promise<Container> {
-    const container = await this.create(image, options);
-    await container.start();
-    return container;
+    return this._handle(await this._supervisor.create(image, options, true));
   }
 
   get(idOrName: string): Container {
