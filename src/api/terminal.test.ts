@@ -100,7 +100,7 @@ describe('terminal container (base image)', () => {
     t.c.tty!.resize(100, 30);
     await t.waitFor(`root@${t.c.id.slice(0, 12)}:~# `); // HOSTNAME, as Docker sets it
     t.type('ps\n');
-    await t.waitFor(/PID TTY\s+TIME CMD\n\s+1 \?\s+00:00:00 sh\n\s+\d+ \?\s+00:00:00 ps\n/);
+    await t.waitFor(/PID TTY\s+TIME CMD\n\s+1 pts\/0\s+00:00:00 sh\n\s+\d+ pts\/0\s+00:00:00 ps\n/);
     t.type('hostname; uname -sm\n');
     await t.waitFor(`${t.c.id.slice(0, 12)}\nFlotilla wasm32\n`);
     t.type('free -m | head -2 | tail -1\n');

@@ -81,7 +81,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
         const init = this._init;
         if (!init) return [];
         const usage = control.usage();
-        return [{ pid: 1, ppid: 0, pgid: 1, argv: init.argv, startedAt: init.startedAt, state: usage.sleeping ? 'S' : 'R', memoryBytes: usage.memoryBytes, peakBytes: usage.peakBytes, cpuMs: Math.max(0, now - init.startedAt - usage.waitedMs) }];
+        const pts = spec.tty ? { pts: 0, foregroundPgid: 1 } : {};
+        return [{ pid: 1, ppid: 0, pgid: 1, argv: init.argv, startedAt: init.startedAt, state: usage.sleeping ? 'S' : 'R', memoryBytes: usage.memoryBytes, peakBytes: usage.peakBytes, cpuMs: Math.max(0, now - init.startedAt - usage.waitedMs), ...pts }];
       },
       startedAt: () => this._init?.startedAt ?? Date.now(),
       hostname: () => spec.hostname,

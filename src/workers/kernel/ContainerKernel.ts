@@ -182,7 +182,10 @@ export class ContainerKernel {
     return [...this._processes.values()].map((process) => {
       const usage = process.control?.usage();
       const end = process.state === 'running' ? now : process.startedAt;
+      const terminal = this._terminals.get(process.terminal);
       return {
+        pts: terminal?.tty ? process.terminal : undefined,
+        foregroundPgid: terminal?.tty ? terminal.foreground ?? terminal.shell?.pgid : undefined,
         pid: process.pid,
         ppid: process.ppid,
         pgid: process.pgid,

@@ -17,6 +17,10 @@ export interface ProcProcess {
   readonly peakBytes: number;
   /** Time spent computing (ms): running time less time blocked. */
   readonly cpuMs: number;
+  /** Its controlling terminal, pts/N, when it has one. */
+  readonly pts?: number;
+  /** The process group in the foreground of that terminal. */
+  readonly foregroundPgid?: number;
 }
 
 export interface ProcSource {
@@ -128,6 +132,12 @@ function stat(source: ProcSource, process: ProcProcess): string {
   fields[3] = String(process.ppid);
   fields[4] = String(process.pgid);
   fields[5] = String(process.pgid); // session
+  if (process.pts !== undefined) {
+    fields[6] = String((136 << 8) | (process.pts & 0xff) | ((process.pts & ~0xff) << 12)); // tty_nr: pts/N
+    fields[7] = String(process.foregroundPgid ?? -1); // tpgid
+  } else {
+    fields[7] = '-1';
+  }
   fields[13] = String(ticks); // utime
   fields[14] = '0'; // stime
   fields[19] = '1'; // num_threads
