@@ -84,12 +84,7 @@ export class Runtime implements FlotillaRuntime {
     const path = `/bin/${name}`;
     const now = 0n;
     const image: RunnableImage = {
-      name,
-      id: digest,
-      entrypoint: [path],
-      cmd: [],
-      env: [],
-      workdir: '/',
+      info: { name, id: digest, entrypoint: [path], cmd: [], env: [], workdir: '/', exposedPorts: [], labels: {}, size: wasm.length, files: [path] },
       layers: [{
         digest,
         entries: [
@@ -98,7 +93,6 @@ export class Runtime implements FlotillaRuntime {
           { path: '/tmp', kind: 'directory', mode: 0o1777, mtimeNs: now },
         ],
       }],
-      info: { name, id: digest, entrypoint: [path], cmd: [], env: [], workdir: '/', exposedPorts: [], labels: {}, size: wasm.length, files: [path] },
     };
     this._catalog.add(image);
     return image.info;

@@ -23,22 +23,15 @@ export class StoreCatalog implements ImageCatalog {
 
   /** Registers an image made at run time (e.g. a local .wasm file run by the CLI). */
   add(image: RunnableImage): void {
-    this._extra.set(image.name, image);
+    this._extra.set(image.info.name, image);
   }
 
   private _toRunnable(image: LoadedImage): RunnableImage {
     let runnable = this._runnable.get(image.id);
     if (!runnable) {
-      const { config } = image;
       runnable = {
-        name: image.name,
-        id: image.id,
-        entrypoint: config.Entrypoint,
-        cmd: config.Cmd,
-        env: config.Env,
-        workdir: config.WorkingDir,
-        layers: image.layers.map((layer) => ({ digest: layer.digest, entries: layer.entries })),
         info: imageInfo(image),
+        layers: image.layers.map((layer) => ({ digest: layer.digest, entries: layer.entries })),
       };
       this._runnable.set(image.id, runnable);
     }

@@ -95,7 +95,7 @@ Commands:
 Options for run:
   -e, --env KEY=VALUE      Set an environment variable (repeatable)
   -v, --dir HOST[::GUEST]  Make a host directory available at GUEST; changes are written back (repeatable)
-  -i, --interactive        Keep stdin open even when it is a terminal
+  -i, --interactive        Pass a terminal's input to the program (piped input always is)
       --name NAME          Name the container
 
 The program's exit code becomes flotilla's; a trap prints its message and exits 134.`;

@@ -59,6 +59,8 @@ async function run(runtime: FlotillaRuntime, command: Extract<CliCommand, { kind
     }
   }
   const stdinIsPipe = !process.stdin.isTTY;
+  // Piped input always reaches the program; a terminal's only with -i (as docker run -i).
+  const attachStdin = stdinIsPipe || command.interactive;
   const container = await runtime.create(image, {
     // A local program's argv[0] is its path in the container, /bin/<name>.
     args: command.target.endsWith('.wasm') || command.args.length > 0 ? command.args : undefined,
@@ -68,11 +70,11 @@ async function run(runtime: FlotillaRuntime, command: Extract<CliCommand, { kind
     files,
     directories,
     preopens: command.dirs.map((dir) => dir.guest),
-    openStdin: true,
+    openStdin: attachStdin,
     tty: Boolean(process.stdout.isTTY) && !stdinIsPipe,
   });
   const detachOutput = container.onLog((chunk) => (chunk.stream === 'stdout' ? process.stdout : process.stderr).write(chunk.data));
-  const detachInput = forwardStdin(container);
+  const detachInput = attachStdin ? forwardStdin(container) : () => {};
   const onSigint = (): void => { void container.kill('SIGINT').catch(() => {}); };
   process.on('SIGINT', onSigint);
   try {

@@ -82,8 +82,8 @@ export class ContainerRecord {
     return {
       id: this.id,
       name: this.name,
-      image: this.image.name,
-      imageId: this.image.id,
+      image: this.image.info.name,
+      imageId: this.image.info.id,
       state: this.state,
       createdAt: this.createdAt,
       startedAt: this.startedAt,

@@ -5,7 +5,7 @@ import type { Remote } from 'comlink';
 import type { ContainerStdin, ExecSession, Stream, TtyDevice } from '../api/types';
 import { ControlBlock } from '../workers/ControlBlock';
 import type { ContainerWorkerApi } from '../workers/protocol';
-import { parseSignal, SIGNALS } from '../workers/signals';
+import { parseSignal } from '../workers/signals';
 import { Emitter } from './Emitter';
 import { InvalidOptionsError } from './errors';
 import { LogBuffer } from './LogBuffer';
@@ -55,7 +55,7 @@ export class ExecRecord implements ExecSession {
   kill(signal: string | number = 'SIGKILL'): void {
     const number = parseSignal(signal);
     if (number === undefined) throw new InvalidOptionsError('signal', `unknown signal ${JSON.stringify(signal)}`);
-    this.control.raise(number === SIGNALS.SIGKILL ? SIGNALS.SIGKILL! : number);
+    this.control.raise(number);
   }
 
   /** Output of the session's processes, from the supervisor. */

@@ -6,16 +6,10 @@ import type { ImageInfo } from '../api/types';
 import type { LayerEntry } from '../fs/types';
 
 export interface RunnableImage {
-  readonly name: string;
-  /** 'sha256:…' of the image config. */
-  readonly id: string;
-  readonly entrypoint: readonly string[];
-  readonly cmd: readonly string[];
-  readonly env: readonly string[];
-  readonly workdir: string;
+  /** Name, id ('sha256:…' of the config) and config, as the API reports them. */
+  readonly info: ImageInfo;
   /** Read-only layers, bottom first; file data live in shared memory. */
   readonly layers: ReadonlyArray<{ readonly digest: string; readonly entries: readonly LayerEntry[] }>;
-  readonly info: ImageInfo;
 }
 
 export interface ImageCatalog {

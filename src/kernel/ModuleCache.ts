@@ -21,7 +21,4 @@ export class ModuleCache {
     return module;
   }
 
-  get size(): number {
-    return this._modules.size;
-  }
 }

@@ -19,11 +19,6 @@ export class StdinPump {
     return this._closing;
   }
 
-  /** Bytes accepted but not yet in the ring. */
-  get queuedBytes(): number {
-    return this._queue.reduce((sum, item) => sum + (item === EOF ? 0 : item.length), 0);
-  }
-
   write(data: Uint8Array): void {
     if (this._closing) throw new Error('stdin is closed');
     if (data.length === 0) return;

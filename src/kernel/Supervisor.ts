@@ -339,8 +339,8 @@ export class Supervisor {
   private readonly _services: KernelServices = {
     loadImageProgram: async (reference) => {
       const image = await this._options.catalog.get(reference);
-      const program = await this._program(image, image.entrypoint[0] ?? image.cmd[0] ?? '');
-      if (program.kind !== 'wasm') throw new Error(`image ${image.name} does not hold a WASI program`);
+      const program = await this._program(image, image.info.entrypoint[0] ?? image.info.cmd[0] ?? '');
+      if (program.kind !== 'wasm') throw new Error(`image ${image.info.name} does not hold a WASI program`);
       return { module: program.module, driver: program.driver };
     },
   };
@@ -348,18 +348,18 @@ export class Supervisor {
   /** What the container's main process is: a WASI module (compiled once per runtime) or the built-in shell. */
   private async _program(image: RunnableImage, command: string): Promise<InitProgram> {
     const entry = resolveEntrypoint(image, command);
-    if (!entry) throw new EntrypointNotFoundError(command, image.name);
+    if (!entry) throw new EntrypointNotFoundError(command, image.info.name);
     const data = entry.data;
     if (data[0] === 0x00 && data[1] === 0x61 && data[2] === 0x73 && data[3] === 0x6d) {
       const driver = image.info.labels['io.flotilla.driver'];
-      if (driver !== undefined && driver !== 'ruby') throw new InvalidOptionsError('image', `image ${image.name} asks for the unknown driver "${driver}" (label io.flotilla.driver)`);
-      const module = await this._options.modules.get(`${image.id}:${entry.path}`, () => data.slice(), driver);
+      if (driver !== undefined && driver !== 'ruby') throw new InvalidOptionsError('image', `image ${image.info.name} asks for the unknown driver "${driver}" (label io.flotilla.driver)`);
+      const module = await this._options.modules.get(`${image.info.id}:${entry.path}`, () => data.slice(), driver);
       return driver === 'ruby' ? { kind: 'wasm', module, driver } : { kind: 'wasm', module };
     }
     const firstLine = new TextDecoder().decode(data.slice(0, 256)).split('\n')[0]!.trimEnd();
     if (firstLine === '#!flotilla:sh') return { kind: 'shell' };
     if (firstLine.startsWith('#!flotilla:program ')) return { kind: 'wasm', ...(await this._services.loadImageProgram(firstLine.slice(19).trim())) };
-    throw new EntrypointNotExecutableError(entry.path, image.name);
+    throw new EntrypointNotExecutableError(entry.path, image.info.name);
   }
 
   private _claimName(requested: string | undefined): string {

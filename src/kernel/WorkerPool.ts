@@ -27,7 +27,7 @@ export class WorkerPool {
   private _refilling = false;
   private _disposed = false;
 
-  constructor(private readonly _factory: WorkerFactory, private _size: number) {}
+  constructor(private readonly _factory: WorkerFactory, private readonly _size: number) {}
 
   get size(): number {
     return this._size;
@@ -56,12 +56,6 @@ export class WorkerPool {
     const worker = this._idle.shift() ?? this._spawn();
     this._scheduleRefill();
     return worker;
-  }
-
-  resize(size: number): void {
-    this._size = Math.max(0, Math.floor(size));
-    while (this._idle.length > this._size) void this._idle.pop()!.handle.terminate();
-    this._scheduleRefill();
   }
 
   async dispose(): Promise<void> {

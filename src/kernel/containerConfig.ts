@@ -9,7 +9,7 @@ import type { RunnableImage } from './ImageCatalog';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export function resolveConfig(image: RunnableImage, options: ContainerOptions, hostname: string): ContainerConfig {
+export function resolveConfig({ info: image }: RunnableImage, options: ContainerOptions, hostname: string): ContainerConfig {
   const entrypoint = options.entrypoint ? checkStrings('entrypoint', options.entrypoint) : image.entrypoint;
   // As in Docker, a new entrypoint drops the image's Cmd.
   const cmd = options.args ? checkStrings('args', options.args) : options.entrypoint ? [] : image.cmd;
@@ -25,7 +25,7 @@ export function resolveConfig(image: RunnableImage, options: ContainerOptions, h
     tty: options.tty ?? false,
     openStdin: options.openStdin ?? options.tty ?? false,
     initialStdin: typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin,
-    labels: { ...image.info.labels, ...options.labels },
+    labels: { ...image.labels, ...options.labels },
   };
 }
 

@@ -76,8 +76,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
     const limits = spec.limits;
     return {
       processes: () => {
-        const now = Date.now();
         if (this._kernel) return this._kernel.processInfo();
+        const now = Date.now();
         const init = this._init;
         if (!init) return [];
         const usage = control.usage();

@@ -43,10 +43,6 @@ export class ControlBlock {
     this.wake();
   }
 
-  pendingSignal(): number {
-    return Atomics.load(this._words, SIGNAL);
-  }
-
   /** Atomically takes the pending signal (0 if none), so a signal raised meanwhile is never lost. */
   takeSignal(): number {
     return Atomics.exchange(this._words, SIGNAL, 0);

@@ -85,7 +85,6 @@ export class ContainerKernel {
   private readonly _books = new Map<number, ProcessBookkeeping>();
   private _nextPid = 1;
   private readonly _terminals = new Map<number, KernelTerminal>();
-  readonly startedAt = Date.now();
 
   constructor(readonly options: KernelOptions) {
     this._terminals.set(0, { control: options.control, tty: options.tty, foreground: undefined, shell: undefined });
