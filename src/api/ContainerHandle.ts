@@ -3,6 +3,7 @@
 
 import type { ContainerRecord } from '../kernel/ContainerRecord';
 import type { Supervisor } from '../kernel/Supervisor';
+import type { ContainerStats } from './types';
 import type { Container, ContainerInfo, ContainerState, ContainerStdin, ExitStatus, LogChunk, Stream, Subscribe, TreeEntry, TtyDevice, ExecOptions, ExecSession } from './types';
 
 export class ContainerHandle implements Container {
@@ -36,7 +37,7 @@ export class ContainerHandle implements Container {
   }
 
   info(): ContainerInfo {
-    return this._record.info();
+    return this._supervisor.info(this._record);
   }
 
   start(): Promise<void> {
@@ -69,6 +70,14 @@ export class ContainerHandle implements Container {
 
   output(options?: { stdout?: boolean; stderr?: boolean }): string {
     return this._record.logs.text(streams(options));
+  }
+
+  get droppedLogBytes(): number {
+    return this._record.logs.droppedBytes;
+  }
+
+  stats(): ContainerStats {
+    return this._supervisor.statsOf(this._record);
   }
 
   readFile(path: string): Promise<Uint8Array> {

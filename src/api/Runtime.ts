@@ -9,11 +9,12 @@ import { ModuleCache } from '../kernel/ModuleCache';
 import { Supervisor } from '../kernel/Supervisor';
 import type { WorkerFactory } from '../kernel/WorkerHandle';
 import { WorkerPool } from '../kernel/WorkerPool';
-import { WASI_PREVIEW1_FUNCTIONS } from '../wasi';
+import { WASI_PREVIEW1_FUNCTIONS, WASIX_MODULE, WASIX_SOCKET_FUNCTIONS } from '../wasi';
 import { FLOTILLA_EXTENSION_FUNCTIONS, FLOTILLA_EXTENSION_MODULE } from '../workers/extensionNames';
 import { ContainerHandle } from './ContainerHandle';
 import { StoreCatalog } from './StoreCatalog';
-import type { Container, ContainerInfo, ContainerOptions, FlotillaRuntime, ImageInfo, RuntimeEvent, Subscribe } from './types';
+import type { ContainerStats, ResourceLimits } from './types';
+import type { Container, ContainerInfo, ContainerOptions, FlotillaRuntime, ImageInfo, NetworkApi, RuntimeEvent, Subscribe } from './types';
 
 export interface RuntimeOptions {
   /** Where images come from. Default: `<page>/images/` in the browser, build/images in Node. */
@@ -24,8 +25,10 @@ export interface RuntimeOptions {
   readonly poolSize?: number;
   /** How long a SIGKILL may take to reach a guest before its worker is terminated (ms, default 100). */
   readonly killGraceMs?: number;
-  /** Bytes of output kept per container (default 1 MiB). */
+  /** Bytes of output kept per container (default 1 MiB; same as limits.logCapacity). */
   readonly logCapacity?: number;
+  /** Default resource limits of containers (each container's options override them); see ResourceLimits. */
+  readonly limits?: ResourceLimits;
   /** Creates container workers. Default: Web Workers in the browser, worker_threads in Node. */
   readonly workers?: WorkerFactory;
 }
@@ -33,6 +36,7 @@ export interface RuntimeOptions {
 const SUPPORTED_IMPORTS: ReadonlySet<string> = new Set([
   ...WASI_PREVIEW1_FUNCTIONS.map((name) => `wasi_snapshot_preview1.${name}`),
   ...FLOTILLA_EXTENSION_FUNCTIONS.map((name) => `${FLOTILLA_EXTENSION_MODULE}.${name}`),
+  ...WASIX_SOCKET_FUNCTIONS.map((name) => `${WASIX_MODULE}.${name}`),
 ]);
 
 export class Runtime implements FlotillaRuntime {
@@ -53,7 +57,7 @@ export class Runtime implements FlotillaRuntime {
     const catalog = new StoreCatalog(new ImageStore(platform.images));
     const pool = new WorkerPool(platform.workers, options.poolSize ?? 4);
     const modules = new ModuleCache(prepareModule);
-    const supervisor = new Supervisor({ catalog, pool, modules, killGraceMs: options.killGraceMs, logCapacity: options.logCapacity });
+    const supervisor = new Supervisor({ catalog, pool, modules, killGraceMs: options.killGraceMs, logCapacity: options.logCapacity, limits: options.limits });
     // Ready as soon as one worker is: the rest of the pool warms up while the first container starts.
     await pool.fill('first');
     return new Runtime(supervisor, catalog, pool);
@@ -110,9 +114,22 @@ export class Runtime implements FlotillaRuntime {
     return this._handle(this._supervisor.get(idOrName));
   }
 
+  stats(options?: { all?: boolean }): ContainerStats[] {
+    const records = this._supervisor.list();
+    return (options?.all ? records : records.filter((record) => record.state === 'running')).map((record) => this._supervisor.statsOf(record));
+  }
+
   list(options?: { all?: boolean }): ContainerInfo[] {
-    const all = this._supervisor.list().map((record) => record.info());
+    const all = this._supervisor.list().map((record) => this._supervisor.info(record));
     return options?.all ? all : all.filter((info) => info.state === 'running');
+  }
+
+  get networks(): NetworkApi {
+    return this._supervisor.networks;
+  }
+
+  fetch(container: string, port: number, input?: string | Request, init?: RequestInit): Promise<Response> {
+    return this._supervisor.fetch(container, port, input, init);
   }
 
   dispose(): Promise<void> {

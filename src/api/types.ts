@@ -59,6 +59,84 @@ export interface ContainerOptions {
   readonly labels?: Readonly<Record<string, string>>;
   /** Extra directories granted to the program as WASI preopens (created when missing), after '/'. */
   readonly preopens?: readonly string[];
+  // Resource limits (see ResourceLimits; defaults from RuntimeOptions.limits, else built in):
+  /** Quotas of the writable layer (docker run --storage-opt size=). */
+  readonly disk?: DiskLimits;
+  /** Processes at once (docker run --pids-limit): starting one more fails with EAGAIN. Default 64. */
+  readonly pids?: number;
+  /** Open descriptors per process (docker run --ulimit nofile=): opening past it fails with EMFILE. Default 1024. */
+  readonly fds?: number;
+  /** Bytes of output kept in the container's log ring; older output is dropped (and counted). Default 1 MiB. */
+  readonly logCapacity?: number;
+  /**
+   * Networks to join (docker run --network, --network-alias): names, or
+   * { network, aliases }. Default: the predefined `bridge` (addresses, no
+   * name resolution, as Docker's default bridge); `none` for no network.
+   */
+  readonly networks?: readonly (string | NetworkAttachment)[];
+  /**
+   * Ports the runtime listens on for the program before it starts (as
+   * wasmtime's --tcplisten): their sockets are the descriptors right after
+   * the preopened directories, and LISTEN_FDS tells how many.
+   */
+  readonly listen?: readonly number[];
+}
+
+export interface NetworkAttachment {
+  readonly network: string;
+  /** More names this container answers to on that network. */
+  readonly aliases?: readonly string[];
+}
+
+export interface NetworkOptions {
+  /** IPv4 subnet in CIDR form with a /16 or /24 mask, e.g. '10.10.0.0/24'; default: the next free 172.N.0.0/16. */
+  readonly subnet?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface NetworkEndpointInfo {
+  readonly containerId: string;
+  readonly name: string;
+  readonly ipAddress: string;
+  readonly aliases: readonly string[];
+}
+
+export interface NetworkInfo {
+  readonly id: string;
+  readonly name: string;
+  /** 'bridge' for networks containers talk over; 'null' for `none`. */
+  readonly driver: 'bridge' | 'null';
+  readonly subnet: string;
+  readonly gateway: string;
+  /** Whether names resolve on it (user-defined networks; not the default bridge). */
+  readonly dns: boolean;
+  readonly createdAt: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly containers: readonly NetworkEndpointInfo[];
+  /** Connections made over it so far, and the bytes they carried. */
+  readonly connections: number;
+  readonly bytes: number;
+}
+
+/** Network traffic of one container. */
+export interface ContainerNetStats {
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  /** Connections it opened or accepted so far, and how many are open now. */
+  readonly connections: number;
+  readonly openConnections: number;
+}
+
+/** Docker's `network` commands. */
+export interface NetworkApi {
+  create(name: string, options?: NetworkOptions): NetworkInfo;
+  list(): NetworkInfo[];
+  inspect(nameOrId: string): NetworkInfo;
+  /** Throws NetworkInUseError while containers are attached, and for the predefined networks. */
+  remove(nameOrId: string): void;
+  /** Attaches a container (created or running) to a network. */
+  connect(network: string, container: string, options?: { aliases?: readonly string[] }): void;
+  disconnect(network: string, container: string): void;
 }
 
 export interface ContainerInfo {
@@ -72,6 +150,8 @@ export interface ContainerInfo {
   readonly exit?: ExitStatus;
   readonly restartCount: number;
   readonly command: readonly string[];
+  /** Network name → this container's address and aliases on it. */
+  readonly networks: Readonly<Record<string, { readonly ipAddress: string; readonly aliases: readonly string[] }>>;
 }
 
 export interface ImageInfo {
@@ -174,6 +254,10 @@ export interface Container {
   logs(options?: { stdout?: boolean; stderr?: boolean }): LogChunk[];
   /** Captured output decoded as UTF-8 text. */
   output(options?: { stdout?: boolean; stderr?: boolean }): string;
+  /** Bytes of output dropped from the front of the bounded log so far (see `logCapacity`). */
+  readonly droppedLogBytes: number;
+  /** Resource usage and limits now (docker stats); cheap enough to call many times a second. */
+  stats(): ContainerStats;
   readonly onLog: Subscribe<LogChunk>;
   readonly onExit: Subscribe<ExitStatus>;
   /** Files inside the container (docker cp). */
@@ -208,7 +292,67 @@ export interface FlotillaRuntime {
   /** By id, id prefix or name; throws ContainerNotFoundError. */
   get(idOrName: string): Container;
   list(options?: { all?: boolean }): ContainerInfo[];
+  /** stats() of every running container (all: also created and exited ones). */
+  stats(options?: { all?: boolean }): ContainerStats[];
+  readonly networks: NetworkApi;
+  /**
+   * Sends an HTTP request to a port a container listens on and returns the
+   * real Response (the page plays the client; the request goes over the
+   * container network, not the Internet). `input` is a path or URL; its
+   * host part is ignored.
+   */
+  fetch(container: string, port: number, input?: string | Request, init?: RequestInit): Promise<Response>;
   readonly onEvent: Subscribe<RuntimeEvent>;
   /** Stops every container and releases workers. */
   dispose(): Promise<void>;
+}
+
+/** Quotas of a container's writable layer: what it writes (the image's layers are free). */
+export interface DiskLimits {
+  /** Bytes of file data. Default 1 GiB. */
+  readonly bytes?: number;
+  /** Files, directories and symlinks created (or copied up). Default 65 536. */
+  readonly inodes?: number;
+  /** The error past a limit: 'nospc' (ENOSPC, "No space left on device"; default) or 'dquot' (EDQUOT, "Disk quota exceeded"). */
+  readonly error?: 'nospc' | 'dquot';
+}
+
+/**
+ * The resource limits of a container (ContainerOptions' `disk`, `pids`,
+ * `fds`, `logCapacity`). A bad value is an InvalidOptionsError and nothing
+ * is created. Past a limit the guest gets the errno Linux gives and the
+ * container keeps running: ENOSPC/EDQUOT for writes, EAGAIN for a new
+ * process (the shell says "fork: Resource temporarily unavailable"),
+ * EMFILE for an open; the log drops its oldest bytes.
+ */
+export interface ResourceLimits {
+  readonly disk?: DiskLimits;
+  readonly pids?: number;
+  readonly fds?: number;
+  readonly logCapacity?: number;
+}
+
+/**
+ * What a container uses now and its limits, as `docker stats` shows them.
+ * Read from shared memory, without a round trip to the container's worker.
+ */
+export interface ContainerStats {
+  readonly id: string;
+  readonly name: string;
+  readonly state: ContainerState;
+  /** ms since the epoch when sampled: CPU % = Δcpu.timeMs / Δtime × 100. */
+  readonly time: number;
+  /** CPU time of the current run's processes, ended ones included (ms): time not spent blocked. */
+  readonly cpu: { readonly timeMs: number };
+  /** Linear memory of the running processes (bytes), its peak in this run, and the limit. */
+  readonly memory: { readonly bytes: number; readonly peakBytes: number; readonly limitBytes: number };
+  /** What the writable layer holds and its quotas. */
+  readonly disk: { readonly bytes: number; readonly inodes: number; readonly limitBytes: number; readonly limitInodes: number };
+  /** Processes running now and the limit. */
+  readonly pids: { readonly current: number; readonly limit: number };
+  /** Descriptors open in all processes now, and the limit per process. */
+  readonly fds: { readonly open: number; readonly limitPerProcess: number };
+  /** The log ring: bytes kept, bytes dropped so far, capacity. */
+  readonly logs: { readonly bytes: number; readonly droppedBytes: number; readonly capacity: number };
+  readonly network: ContainerNetStats;
 }

@@ -8,6 +8,8 @@ import type { ContainerWorkerApi, InitProgram } from '../workers/protocol';
 import { Emitter } from './Emitter';
 import type { RunnableImage } from './ImageCatalog';
 import { LogBuffer } from './LogBuffer';
+import type { ResolvedLimits } from './limits';
+import { ContainerUsage } from './ContainerUsage';
 import type { ContainerFiles } from './ContainerFiles';
 import type { ExecRecord } from './ExecSession';
 import type { StdinPump } from './StdinPump';
@@ -22,6 +24,8 @@ export interface ContainerConfig {
   readonly openStdin: boolean;
   readonly initialStdin?: Uint8Array;
   readonly labels: Readonly<Record<string, string>>;
+  /** Resource limits (src/kernel/limits.ts). */
+  readonly limits: ResolvedLimits;
 }
 
 export class ContainerRecord {
@@ -29,6 +33,8 @@ export class ContainerRecord {
   startedAt: number | undefined;
   exit: ExitStatus | undefined;
   restartCount = 0;
+  /** Ports the runtime listens on for the program (ContainerOptions.listen). */
+  listen: readonly number[] = [];
   /** Identifies the current run; output and exits of older runs are ignored. */
   runId = 0;
   /** Set while a stop or kill is in progress, so a second one joins it. */
@@ -44,6 +50,8 @@ export class ContainerRecord {
   /** Programs started with exec, by session (terminal) number. */
   readonly execs = new Map<number, ExecRecord>();
   nextExec = 1;
+  /** The current run's processes and the writable layer's usage, for stats. */
+  readonly usage = new ContainerUsage();
   private _exitWaiters: Array<(status: ExitStatus) => void> = [];
 
   constructor(
@@ -57,9 +65,8 @@ export class ContainerRecord {
     readonly control: ControlBlock,
     readonly stdin: StdinPump,
     readonly files: ContainerFiles,
-    logCapacity?: number,
   ) {
-    this.logs = new LogBuffer(logCapacity);
+    this.logs = new LogBuffer(config.limits.logCapacity);
   }
 
   /** Resolves with the next exit (or the last one, when not running and not about to run). */
@@ -78,7 +85,7 @@ export class ContainerRecord {
     this.onExit.fire(status);
   }
 
-  info(): ContainerInfo {
+  info(networks: ContainerInfo['networks'] = {}): ContainerInfo {
     return {
       id: this.id,
       name: this.name,
@@ -90,6 +97,7 @@ export class ContainerRecord {
       exit: this.exit,
       restartCount: this.restartCount,
       command: this.config.command,
+      networks,
     };
   }
 }

@@ -3,8 +3,12 @@
 // throws because of what a guest did: guest failures become ExitStatus.
 
 import { expose, transfer } from 'comlink';
-import type { ContainerOptions, ExecOptions, ExitStatus, LogChunk, RuntimeEvent, TreeEntry } from '../api/types';
-import type { FsLimits } from '../fs/types';
+import type { ContainerInfo, ContainerOptions, ExecOptions, ExitStatus, LogChunk, NetworkApi, NetworkAttachment, NetworkInfo, RuntimeEvent, TreeEntry } from '../api/types';
+import { formatIpv4 } from '../net/address';
+import { fetchOverStream } from './network/hostFetch';
+import { NetworkControl } from './network/NetworkControl';
+import { DEFAULT_NETWORK, NetworkRegistry, type Network } from './network/NetworkRegistry';
+import type { ContainerStats, ResourceLimits } from '../api/types';
 import { ControlBlock } from '../workers/ControlBlock';
 import { usesProcessExtensions } from '../workers/extensionNames';
 import { FileMailboxClient } from '../workers/FileMailbox';
@@ -20,6 +24,7 @@ import { LineSplitter } from './LineSplitter';
 import type { ModuleCache } from './ModuleCache';
 import { randomId, randomName, VALID_NAME } from './names';
 import { resolveConfig, resolveEntrypoint } from './containerConfig';
+import { DEFAULT_LIMITS, DEFAULT_MEMORY_LIMIT_BYTES, fsLimitsOf, processLimitsOf, resolveLimits, type ResolvedLimits } from './limits';
 import { ExecRecord } from './ExecSession';
 import { StdinPump } from './StdinPump';
 import { TerminalDevice } from './TerminalDevice';
@@ -31,8 +36,10 @@ export interface SupervisorOptions {
   readonly modules: ModuleCache;
   /** How long a SIGKILL may take to reach the guest's next syscall before its worker is terminated. */
   readonly killGraceMs?: number;
+  /** Default bytes of output kept per container (limits.logCapacity wins). */
   readonly logCapacity?: number;
-  readonly fsLimits?: FsLimits;
+  /** Default resource limits of containers (src/kernel/limits.ts), over the built-in ones. */
+  readonly limits?: ResourceLimits;
 }
 
 export class Supervisor {
@@ -42,8 +49,15 @@ export class Supervisor {
   private readonly _onEvent = new Emitter<RuntimeEvent>();
   readonly onEvent = this._onEvent.event;
   private _disposed = false;
+  /** The networks' control plane (this host's). */
+  readonly network = new NetworkControl(new NetworkRegistry());
 
-  constructor(private readonly _options: SupervisorOptions) {}
+  private readonly _limitDefaults: ResolvedLimits;
+
+  constructor(private readonly _options: SupervisorOptions) {
+    const limits = _options.limits ?? {};
+    this._limitDefaults = resolveLimits({ ...limits, logCapacity: limits.logCapacity ?? _options.logCapacity }, DEFAULT_LIMITS, 0, 'limits.');
+  }
 
   /**
    * Creates a container; with `start`, also starts it, posting the run right
@@ -64,9 +78,11 @@ export class Supervisor {
   private async _create(name: string, imageRef: string, options: ContainerOptions, start: boolean): Promise<ContainerRecord> {
     const image = await this._options.catalog.get(imageRef);
     const id = randomId();
-    const config = resolveConfig(image, options, hostnameOf(id));
+    const config = resolveConfig(image, options, hostnameOf(id), this._limitDefaults);
     const program = await this._program(image, config.command[0]!);
     const directories = checkDirectories(options.directories);
+    const networks = this._networksFor(options.networks);
+    const listen = checkListenPorts(options.listen);
     this._checkAlive();
 
     const worker = this._options.pool.acquire();
@@ -74,8 +90,11 @@ export class Supervisor {
     const control = new ControlBlock();
     const mailbox = new FileMailboxClient(() => control.wake());
     const stdin = new StdinPump(control);
-    const record = new ContainerRecord(id, name, image, config, program, worker, api, control, stdin, new ContainerFiles(mailbox), this._options.logCapacity);
+    const record = new ContainerRecord(id, name, image, config, program, worker, api, control, stdin, new ContainerFiles(mailbox));
+    record.listen = listen;
     if (config.tty) record.tty = new TerminalDevice(control, stdin, api);
+    const net = this.network.attach({ id, name, hostname: hostnameOf(id) });
+    for (const { network, aliases } of networks) this.network.registry.connect(network, { id, name, hostname: hostnameOf(id) }, aliases);
     const services = new MessageChannel();
     expose(this._services, services.port1);
     this._containers.set(record.id, record);
@@ -92,11 +111,14 @@ export class Supervisor {
         layers: image.layers,
         files: encodeFiles(options.files),
         directories,
-        limits: this._options.fsLimits,
+        limits: fsLimitsOf(config.limits),
+        processLimits: processLimitsOf(config.limits),
+        gauges: record.usage.gauges.buffer,
         tty: config.tty,
         hostname: hostnameOf(record.id),
         services: services.port2,
-      }, [services.port2]));
+        net,
+      }, [services.port2, net.port]));
       if (start) {
         // Messages to a worker keep their order: the run follows the set-up.
         this._onEvent.fire({ type: 'created', id: record.id, name: record.name });
@@ -106,6 +128,7 @@ export class Supervisor {
     } catch (error) {
       record.runId++; // a run already posted ends with the worker: report nothing for it
       this._containers.delete(record.id);
+      this.network.detach(record.id);
       void worker.handle.terminate();
       if (start) this._onEvent.fire({ type: 'removed', id: record.id });
       throw new ContainerFileError('/', `cannot prepare the container's file system: ${messageOf(error)}`);
@@ -125,6 +148,7 @@ export class Supervisor {
     record.state = 'running';
     record.startedAt = Date.now();
     record.exit = undefined;
+    record.usage.reset();
     this._onEvent.fire({ type: 'started', id: record.id });
     record.api.run({
       runId,
@@ -133,6 +157,7 @@ export class Supervisor {
       env: record.config.env,
       preopens: record.config.preopens,
       cwd: record.config.workdir,
+      listen: record.listen,
     }).catch((error: unknown) => {
       // The worker refused the run (e.g. its runtime failed); its exit message never comes.
       if (record.runId === runId && record.state === 'running') this._finish(record, { kind: 'error', message: messageOf(error) });
@@ -153,6 +178,7 @@ export class Supervisor {
     record.stopping ??= (async () => {
       const exit = record.nextExit();
       record.control.raise(SIGNALS.SIGTERM!);
+      this.network.wake(record.id);
       const status = await Promise.race([exit, delay(timeoutMs).then(() => undefined)]);
       return status ?? this._killNow(record);
     })().finally(() => { record.stopping = undefined; });
@@ -165,7 +191,10 @@ export class Supervisor {
     if (number === undefined) throw new InvalidOptionsError('signal', `unknown signal ${JSON.stringify(signal)}`);
     if (record.state !== 'running') throw new InvalidStateError(record.id, record.state, 'kill');
     if (number === SIGNALS.SIGKILL) await this._killNow(record);
-    else record.control.raise(number);
+    else {
+      record.control.raise(number);
+      this.network.wake(record.id);
+    }
   }
 
   async restart(idOrName: string, timeoutMs?: number): Promise<void> {
@@ -182,6 +211,7 @@ export class Supervisor {
       await this._killNow(record);
     }
     this._containers.delete(record.id);
+    this.network.detach(record.id);
     record.onLog.clear();
     await record.worker.handle.terminate();
     this._onEvent.fire({ type: 'removed', id: record.id });
@@ -198,6 +228,34 @@ export class Supervisor {
 
   list(): ContainerRecord[] {
     return [...this._containers.values()];
+  }
+
+  /**
+   * What a container uses now and its limits (docker stats): shared-memory
+   * words its processes and its worker publish, summed here; no round trip.
+   */
+  stats(idOrName: string): ContainerStats {
+    return this.statsOf(this.get(idOrName));
+  }
+
+  statsOf(record: ContainerRecord): ContainerStats {
+    const now = Date.now();
+    const usage = record.usage.sample(now);
+    const { limits } = record.config;
+    return {
+      id: record.id,
+      name: record.name,
+      state: record.state,
+      time: now,
+      cpu: { timeMs: usage.cpuMs },
+      memory: { bytes: usage.memoryBytes, peakBytes: usage.peakBytes, limitBytes: DEFAULT_MEMORY_LIMIT_BYTES },
+      disk: { bytes: usage.diskBytes, inodes: usage.diskInodes, limitBytes: limits.disk.bytes, limitInodes: limits.disk.inodes },
+      pids: { current: usage.processes, limit: limits.pids },
+      fds: { open: usage.openFiles, limitPerProcess: limits.fds },
+      logs: { bytes: record.logs.bytes, droppedBytes: record.logs.droppedBytes, capacity: record.logs.capacity },
+      // The network layer's per-container counters are not wired in here yet: zeros until they are.
+      network: { bytesSent: 0, bytesReceived: 0, connections: 0, openConnections: 0 },
+    };
   }
 
   /** Runs a program in a running container on a session of its own (docker exec). */
@@ -227,6 +285,44 @@ export class Supervisor {
     session.started(status);
     status.catch(() => {});
     return session;
+  }
+
+  /** The container's facts, with its addresses on each network it is on. */
+  info(record: ContainerRecord): ContainerInfo {
+    const networks: Record<string, { ipAddress: string; aliases: readonly string[] }> = {};
+    for (const network of this.network.registry.networksOf(record.id)) {
+      const endpoint = network.endpoints.get(record.id)!;
+      networks[network.name] = { ipAddress: network.driver === 'null' ? '' : formatIpv4(endpoint.address), aliases: endpoint.aliases };
+    }
+    return record.info(networks);
+  }
+
+  /** Docker's network commands over the registry. */
+  readonly networks: NetworkApi = {
+    create: (name, options) => this.network.registry.create(name, options).info(),
+    list: () => this.network.registry.list().map((network) => network.info()),
+    inspect: (nameOrId) => this.network.registry.get(nameOrId).info(),
+    remove: (nameOrId) => this.network.registry.remove(nameOrId),
+    connect: (networkName, container, options) => {
+      const network = this.network.registry.get(networkName);
+      const record = this.get(container);
+      this.network.registry.connect(network, { id: record.id, name: record.name, hostname: hostnameOf(record.id) }, options?.aliases ?? []);
+    },
+    disconnect: (networkName, container) => this.network.registry.disconnect(this.network.registry.get(networkName), this.get(container).id),
+  };
+
+  /** An HTTP request from the page to a port the container listens on (rt.fetch). */
+  async fetch(idOrName: string, port: number, input: string | Request = '/', init?: RequestInit): Promise<Response> {
+    const record = this.get(idOrName);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidOptionsError('port', `${JSON.stringify(port)} is not a TCP port`);
+    const url = typeof input === 'string' ? new URL(input, `http://${record.name}:${port}/`) : new URL(input.url);
+    const request = new Request(typeof input === 'string' ? url : input, init);
+    const end = this.network.connectFromHost(record.id, port);
+    try {
+      return await fetchOverStream(this.network.arena, end, request, `${record.name}:${port}`);
+    } finally {
+      this.network.releaseHostEnd(end);
+    }
   }
 
   async readFile(idOrName: string, path: string): Promise<Uint8Array> {
@@ -268,6 +364,7 @@ export class Supervisor {
     if (record.state !== 'running') return record.nextExit();
     const exit = record.nextExit();
     record.control.raise(SIGNALS.SIGKILL!);
+    this.network.wake(record.id);
     const status = await Promise.race([exit, delay(this._options.killGraceMs ?? 100).then(() => undefined)]);
     if (status) return status;
     const runId = record.runId;
@@ -280,6 +377,8 @@ export class Supervisor {
   }
 
   private _onWorkerMessage(record: ContainerRecord, message: WorkerMessage): void {
+    // Whatever run it is from, output taken gives its writers room again (flow control, outputFlow.ts).
+    if (message.type === 'output') (message.terminal ? record.execs.get(message.terminal)?.control : record.control)?.releaseOutput(message.data.length);
     if (message.runId !== record.runId || record.state !== 'running') return;
     switch (message.type) {
       case 'output': {
@@ -298,6 +397,12 @@ export class Supervisor {
       case 'stdin-space':
         record.stdin.pump();
         break;
+      case 'process':
+        record.usage.started(message.pid, message.startedAt, message.control);
+        break;
+      case 'process-exit':
+        record.usage.ended(message.pid, message.endedAt);
+        break;
       case 'exit':
         this._finish(record, message.exit);
         break;
@@ -313,7 +418,9 @@ export class Supervisor {
 
   private _finish(record: ContainerRecord, exit: Parameters<typeof toExitStatus>[0], state: 'exited' | 'dead' = 'exited'): void {
     this._flushLines(record);
+    this.network.release(record.id); // its connections reset, its listeners gone
     const status = toExitStatus(exit, record.startedAt ?? Date.now(), Date.now());
+    record.usage.endAll(status.finishedAt);
     record.finishRun(status, state);
     this._onEvent.fire({ type: 'exited', id: record.id, status });
   }
@@ -362,6 +469,14 @@ export class Supervisor {
     throw new EntrypointNotExecutableError(entry.path, image.info.name);
   }
 
+  private _networksFor(networks: ContainerOptions['networks']): Array<{ network: Network; aliases: readonly string[] }> {
+    const attachments = parseAttachments(networks);
+    const resolved = attachments.map((attachment) => ({ network: this.network.registry.get(attachment.network), aliases: attachment.aliases ?? [] }));
+    if (new Set(resolved.map((entry) => entry.network)).size !== resolved.length) throw new InvalidOptionsError('networks', 'a network is listed twice');
+    if (resolved.length > 1 && resolved.some((entry) => entry.network.driver === 'null')) throw new InvalidOptionsError('networks', '`none` cannot be combined with other networks');
+    return resolved;
+  }
+
   private _claimName(requested: string | undefined): string {
     if (requested === undefined) return randomName((name) => this._pendingNames.has(name) || this._findByName(name) !== undefined);
     if (!VALID_NAME.test(requested)) throw new InvalidOptionsError('name', `"${requested}" must match ${VALID_NAME.source}`);
@@ -399,6 +514,29 @@ function mergeEnvEntries(base: readonly string[], extra: readonly string[]): str
   const env = new Map<string, string>();
   for (const entry of [...base, ...extra]) env.set(entry.slice(0, entry.indexOf('=')), entry);
   return [...env.values()];
+}
+
+/** The networks a new container joins: `bridge` unless told otherwise. Unknown names throw before anything is created. */
+function parseAttachments(networks: ContainerOptions['networks']): NetworkAttachment[] {
+  if (networks === undefined) return [{ network: DEFAULT_NETWORK }];
+  if (!Array.isArray(networks)) throw new InvalidOptionsError('networks', 'must be an array of network names or { network, aliases }');
+  return networks.map((entry: unknown) => {
+    if (typeof entry === 'string') return { network: entry };
+    if (typeof entry === 'object' && entry !== null && typeof (entry as NetworkAttachment).network === 'string') {
+      const aliases = (entry as NetworkAttachment).aliases;
+      if (aliases !== undefined && (!Array.isArray(aliases) || aliases.some((alias) => typeof alias !== 'string'))) throw new InvalidOptionsError('networks', 'aliases must be an array of names');
+      return entry as NetworkAttachment;
+    }
+    throw new InvalidOptionsError('networks', `${JSON.stringify(entry)} is neither a network name nor { network, aliases }`);
+  });
+}
+
+function checkListenPorts(ports: ContainerOptions['listen']): number[] {
+  if (ports === undefined) return [];
+  if (!Array.isArray(ports)) throw new InvalidOptionsError('listen', 'must be an array of TCP ports');
+  for (const port of ports) if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidOptionsError('listen', `${JSON.stringify(port)} is not a TCP port`);
+  if (new Set(ports).size !== ports.length) throw new InvalidOptionsError('listen', 'a port is listed twice');
+  return [...ports];
 }
 
 function checkDirectories(directories: readonly unknown[] | undefined): string[] {

@@ -10,7 +10,10 @@ export type KernelErrorCode =
   | 'ENTRYPOINT_NOT_FOUND'
   | 'ENTRYPOINT_NOT_EXECUTABLE'
   | 'FILE_ERROR'
-  | 'RUNTIME_DISPOSED';
+  | 'RUNTIME_DISPOSED'
+  | 'NETWORK_NOT_FOUND'
+  | 'NETWORK_EXISTS'
+  | 'NETWORK_IN_USE';
 
 export class KernelError extends Error {
   override readonly name: string = 'KernelError';
@@ -72,5 +75,27 @@ export class RuntimeDisposedError extends KernelError {
   override readonly name = 'RuntimeDisposedError';
   constructor() {
     super('RUNTIME_DISPOSED', 'the runtime has been disposed');
+  }
+}
+
+export class NetworkNotFoundError extends KernelError {
+  override readonly name = 'NetworkNotFoundError';
+  constructor(readonly network: string) {
+    super('NETWORK_NOT_FOUND', `network ${network} not found`);
+  }
+}
+
+export class NetworkExistsError extends KernelError {
+  override readonly name = 'NetworkExistsError';
+  constructor(readonly network: string) {
+    super('NETWORK_EXISTS', `network with name ${network} already exists`);
+  }
+}
+
+/** Removing a network with containers, a predefined one, or joining one twice. */
+export class NetworkInUseError extends KernelError {
+  override readonly name = 'NetworkInUseError';
+  constructor(readonly network: string, reason: string) {
+    super('NETWORK_IN_USE', `network ${network}: ${reason}`);
   }
 }

@@ -1,7 +1,8 @@
 // Per-process table of open handles (file descriptors). No static state.
 import type { FsDirectory, FsFile } from '../fs/types';
+import type { Socket } from '../net/SocketStack';
 import type { InputStream, OutputStream } from './host';
-import { ERRNO_BADF, ERRNO_NOTCAPABLE, ERRNO_NOTDIR, ERRNO_SPIPE, ERRNO_MFILE } from './constants';
+import { ERRNO_BADF, ERRNO_NOTCAPABLE, ERRNO_NOTDIR, ERRNO_NOTSOCK, ERRNO_SPIPE, ERRNO_MFILE } from './constants';
 import { fail } from './errors';
 
 interface HandleBase {
@@ -24,17 +25,30 @@ export interface FileHandle extends HandleBase {
   position: number;
 }
 
-export type Handle = InputHandle | OutputHandle | DirectoryHandle | FileHandle;
+export interface SocketHandle extends HandleBase {
+  readonly type: 'socket';
+  readonly socket: Socket;
+}
+
+export type Handle = InputHandle | OutputHandle | DirectoryHandle | FileHandle | SocketHandle;
 export type StreamHandle = InputHandle | OutputHandle;
 
-/** Highest fd number handed out (matches wasi-libc's int fds; keeps numbers small). */
-const MAX_FDS = 1 << 20;
+/** The default open-file limit: fd numbers stay below it (matches wasi-libc's int fds; keeps numbers small). */
+export const MAX_FDS = 1 << 20;
 
 export class HandleTable {
   private readonly used = new Map<number, Handle>();
   /** Numbers below `next` that are free, kept sorted ascending so the lowest is reused first. */
   private readonly free: number[] = [];
   private next = 0;
+
+  /**
+   * `limit` is the process's open-file limit (RLIMIT_NOFILE, `ulimit -n`):
+   * fd numbers stay below it, so opening past it fails with MFILE and
+   * renumbering to it with BADF, as on Linux. `onChange` hears the number
+   * of open handles after every change (published for stats).
+   */
+  constructor(readonly limit = MAX_FDS, private readonly onChange?: (open: number) => void) {}
 
   get size(): number {
     return this.used.size;
@@ -46,10 +60,11 @@ export class HandleTable {
     if (this.free.length > 0) {
       fd = this.free.shift()!;
     } else {
-      if (this.next >= MAX_FDS) fail(ERRNO_MFILE);
+      if (this.next >= this.limit) fail(ERRNO_MFILE);
       fd = this.next++;
     }
     this.used.set(fd, handle);
+    this.onChange?.(this.used.size);
     return fd;
   }
 
@@ -68,6 +83,7 @@ export class HandleTable {
     const h = this.get(n);
     this.used.delete(n);
     this.insertFree(n);
+    this.onChange?.(this.used.size);
     return h;
   }
 
@@ -77,7 +93,7 @@ export class HandleTable {
     const t = to >>> 0;
     const h = this.get(f);
     if (f === t) return;
-    if (t >= MAX_FDS) fail(ERRNO_BADF);
+    if (t >= this.limit) fail(ERRNO_BADF);
     this.used.delete(f);
     this.insertFree(f);
     // Claim `to`: drop it from the free list, or extend `next` past it.
@@ -88,6 +104,7 @@ export class HandleTable {
       this.next = t + 1;
     }
     this.used.set(t, h);
+    this.onChange?.(this.used.size);
   }
 
   entries(): IterableIterator<[number, Handle]> {
@@ -130,10 +147,18 @@ export class HandleTable {
     return h;
   }
 
+  /** A socket handle: NOTSOCK for anything else that is open. */
+  socket(fd: number, rights: bigint = 0n): SocketHandle {
+    const h = this.get(fd);
+    if (h.type !== 'socket') fail(ERRNO_NOTSOCK);
+    requireRights(h, rights);
+    return h;
+  }
+
   /** A seekable handle: a file. Streams → SPIPE, directories → BADF (wasmtime's get_seekable). */
   seekable(fd: number, rights: bigint): FileHandle {
     const h = this.get(fd);
-    if (h.type === 'input' || h.type === 'output') fail(ERRNO_SPIPE);
+    if (h.type === 'input' || h.type === 'output' || h.type === 'socket') fail(ERRNO_SPIPE);
     if (h.type === 'directory') fail(ERRNO_BADF);
     requireRights(h, rights);
     return h;

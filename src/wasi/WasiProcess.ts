@@ -5,7 +5,7 @@ import {
   RIGHTS_DIRECTORY_BASE, RIGHTS_DIRECTORY_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE,
 } from './constants';
 import { HostPassthrough, type Syscall, type SyscallContext } from './context';
-import { fsErrorToErrno } from './errno';
+import { fsErrorToErrno, netErrorToErrno } from './errno';
 import { ProcessKilled, ProcExit, SyscallError, WasiHostTrap } from './errors';
 import { fdIoSyscalls } from './fd_io';
 import { fdMetaSyscalls } from './fd_meta';
@@ -16,7 +16,8 @@ import { pathSyscalls } from './path';
 import { pollSyscalls } from './poll';
 import { procSyscalls } from './proc';
 import { randomSyscalls } from './random';
-import { sockSyscalls } from './sock';
+import { addSocket, sockSyscalls } from './sock';
+import { WASIX_MODULE, WASIX_SOCKET_IMPORTS, wasixSocketSyscalls } from './sock_wasix';
 
 const SYSCALLS = {
   ...argsEnvSyscalls,
@@ -39,13 +40,17 @@ export const WASI_PREVIEW1_FUNCTIONS: readonly WasiFunctionName[] = Object.freez
 
 export const WASI_PREVIEW1_MODULE = 'wasi_snapshot_preview1';
 
+/** The WASIX socket imports this module provides (module wasix_32v1). */
+export const WASIX_SOCKET_FUNCTIONS: readonly string[] = Object.freeze([...Object.keys(WASIX_SOCKET_IMPORTS), 'sock_recv', 'sock_send', 'sock_shutdown'].sort());
+export { WASIX_MODULE };
+
 export class WasiProcess {
   readonly imports: WebAssembly.Imports;
-  private readonly fds = new HandleTable();
+  private readonly fds: HandleTable;
   private memory: GuestMemory | undefined;
 
   constructor(private readonly options: WasiOptions) {
-    const fds = this.fds;
+    const fds = this.fds = new HandleTable(options.maxFds, options.onOpenFiles);
     fds.add({ type: 'input', stream: options.stdin, rightsBase: RIGHTS_STDIN_BASE, rightsInheriting: 0n, fdflags: 0 });
     fds.add({ type: 'output', stream: options.stdout, rightsBase: RIGHTS_STDOUT_BASE, rightsInheriting: 0n, fdflags: 0 });
     fds.add({ type: 'output', stream: options.stderr, rightsBase: RIGHTS_STDOUT_BASE, rightsInheriting: 0n, fdflags: 0 });
@@ -74,19 +79,39 @@ export class WasiProcess {
       startNs: monotonicNs(),
     };
 
+    for (const listener of options.listeners ?? []) addSocket(ctx, listener);
+
+    const dispatch = (name: string, impl: Syscall) => (...args: unknown[]): number => {
+      try {
+        ctx.host(options.checkSignals);
+        return impl(ctx, ...args) ?? 0;
+      } catch (error) {
+        return settle(name, error);
+      }
+    };
     const table: Record<string, (...args: unknown[]) => number> = {};
-    for (const name of WASI_PREVIEW1_FUNCTIONS) {
-      const impl = SYSCALLS[name] as Syscall;
-      table[name] = (...args: unknown[]): number => {
-        try {
-          ctx.host(options.checkSignals);
-          return impl(ctx, ...args) ?? 0;
-        } catch (error) {
-          return settle(name, error);
-        }
-      };
+    for (const name of WASI_PREVIEW1_FUNCTIONS) table[name] = dispatch(name, SYSCALLS[name] as Syscall);
+    const wasix: Record<string, (...args: unknown[]) => number> = {};
+    for (const [name, implName] of Object.entries(WASIX_SOCKET_IMPORTS)) wasix[name] = dispatch(name, wasixSocketSyscalls[implName] as Syscall);
+    for (const name of ['sock_recv', 'sock_send', 'sock_shutdown'] as const) wasix[name] = table[name]!;
+    this.imports = { [WASI_PREVIEW1_MODULE]: table, [WASIX_MODULE]: wasix };
+  }
+
+  /**
+   * Closes the process's sockets (its peers see the connection end, its
+   * listeners stop taking connections). Runtimes call it when the process
+   * has ended, however it ended.
+   */
+  closeSockets(): void {
+    for (const [fd, handle] of [...this.fds.entries()]) {
+      if (handle.type !== 'socket') continue;
+      this.fds.close(fd);
+      try {
+        handle.socket.close();
+      } catch {
+        // the network is already gone
+      }
     }
-    this.imports = { [WASI_PREVIEW1_MODULE]: table };
   }
 
   /** Binds guest memory (done by run; call it yourself for a reactor or to call imports directly). */
@@ -119,7 +144,7 @@ export class WasiProcess {
 function settle(name: string, error: unknown): number {
   if (error instanceof HostPassthrough) throw error.error;
   if (error instanceof SyscallError) return error.errno;
-  const errno = fsErrorToErrno(error);
+  const errno = fsErrorToErrno(error) ?? netErrorToErrno(error);
   if (errno !== undefined) return errno;
   if (error instanceof WebAssembly.RuntimeError || error instanceof ProcExit || error instanceof ProcessKilled) {
     throw error;

@@ -7,6 +7,7 @@ import {
 import type { SyscallContext, SyscallFamily } from './context';
 import { fail } from './errors';
 import { requireRights, type FileHandle, type InputHandle, type OutputHandle } from './HandleTable';
+import { recvIntoIovecs, sendIovecs } from './sock';
 
 const MAX_POSITION = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -79,6 +80,8 @@ export const fdIoSyscalls = {
       h.position += n;
     } else if (h.type === 'input') {
       n = readStream(ctx, h, iovsPtr, iovsLen);
+    } else if (h.type === 'socket') {
+      n = recvIntoIovecs(ctx, h, iovsPtr, iovsLen);
     } else {
       return fail(ERRNO_BADF);
     }
@@ -88,7 +91,7 @@ export const fdIoSyscalls = {
 
   fd_pread(ctx: SyscallContext, fd: number, iovsPtr: number, iovsLen: number, offset: bigint, nreadPtr: number) {
     const h = ctx.fds.get(fd);
-    if (h.type === 'input' || h.type === 'output') fail(ERRNO_SPIPE);
+    if (h.type === 'input' || h.type === 'output' || h.type === 'socket') fail(ERRNO_SPIPE);
     if (h.type !== 'file') fail(ERRNO_BADF);
     requireRights(h, RIGHTS_FD_READ | RIGHTS_FD_SEEK);
     const u = BigInt.asUintN(64, offset);
@@ -107,6 +110,8 @@ export const fdIoSyscalls = {
       h.position = start + n;
     } else if (h.type === 'output') {
       n = writeStream(ctx, h, iovsPtr, iovsLen);
+    } else if (h.type === 'socket') {
+      n = sendIovecs(ctx, h, iovsPtr, iovsLen);
     } else {
       return fail(ERRNO_BADF);
     }
@@ -117,7 +122,7 @@ export const fdIoSyscalls = {
   /** Writes at `offset` even with APPEND (wasmtime; Linux would append). */
   fd_pwrite(ctx: SyscallContext, fd: number, iovsPtr: number, iovsLen: number, offset: bigint, nwrittenPtr: number) {
     const h = ctx.fds.get(fd);
-    if (h.type === 'input' || h.type === 'output') fail(ERRNO_SPIPE);
+    if (h.type === 'input' || h.type === 'output' || h.type === 'socket') fail(ERRNO_SPIPE);
     if (h.type !== 'file') fail(ERRNO_BADF);
     requireRights(h, RIGHTS_FD_WRITE | RIGHTS_FD_SEEK);
     const n = writeFile(ctx, h, iovsPtr, iovsLen, toPosition(offset));

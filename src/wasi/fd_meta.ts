@@ -5,7 +5,7 @@ import type { FsNode } from '../fs/types';
 import {
   ADVICE_NOREUSE, DIRENT_SIZE, ERRNO_BADF, ERRNO_FBIG, ERRNO_INVAL, ERRNO_NAMETOOLONG, ERRNO_NOTCAPABLE,
   ERRNO_SUCCESS, FDFLAGS_APPEND, FDFLAGS_DSYNC, FDFLAGS_NONBLOCK, FDFLAGS_RSYNC, FDFLAGS_SYNC,
-  FILETYPE_CHARACTER_DEVICE, FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_UNKNOWN, PREOPENTYPE_DIR,
+  FILETYPE_CHARACTER_DEVICE, FILETYPE_DIRECTORY, FILETYPE_REGULAR_FILE, FILETYPE_SOCKET_STREAM, FILETYPE_UNKNOWN, PREOPENTYPE_DIR,
   RIGHTS_FD_ADVISE, RIGHTS_FD_ALLOCATE, RIGHTS_FD_DATASYNC, RIGHTS_FD_FDSTAT_SET_FLAGS, RIGHTS_FD_FILESTAT_GET,
   RIGHTS_FD_FILESTAT_SET_SIZE, RIGHTS_FD_FILESTAT_SET_TIMES, RIGHTS_FD_READDIR, RIGHTS_FD_SYNC,
 } from './constants';
@@ -21,6 +21,7 @@ export function handleFiletype(h: Handle): number {
   switch (h.type) {
     case 'file': return FILETYPE_REGULAR_FILE;
     case 'directory': return FILETYPE_DIRECTORY;
+    case 'socket': return FILETYPE_SOCKET_STREAM;
     // wasmtime: character_device for a terminal, unknown otherwise (a pipe).
     default: return h.stream.isTerminal ? FILETYPE_CHARACTER_DEVICE : FILETYPE_UNKNOWN;
   }
@@ -42,20 +43,21 @@ export const fdMetaSyscalls = {
   },
 
   fd_close(ctx: SyscallContext, fd: number) {
-    ctx.fds.close(fd);
+    const h = ctx.fds.close(fd);
+    if (h.type === 'socket') h.socket.close();
     return ERRNO_SUCCESS;
   },
 
   fd_datasync(ctx: SyscallContext, fd: number) {
     const h = ctx.fds.get(fd);
-    if (h.type === 'directory' || h.type === 'input') fail(ERRNO_BADF);
+    if (h.type === 'directory' || h.type === 'input' || h.type === 'socket') fail(ERRNO_BADF);
     requireRights(h, RIGHTS_FD_DATASYNC);
     return ERRNO_SUCCESS; // memory is as durable as it gets
   },
 
   fd_sync(ctx: SyscallContext, fd: number) {
     const h = ctx.fds.get(fd);
-    if (h.type === 'input') fail(ERRNO_BADF);
+    if (h.type === 'input' || h.type === 'socket') fail(ERRNO_BADF);
     requireRights(h, RIGHTS_FD_SYNC);
     return ERRNO_SUCCESS;
   },
@@ -146,7 +148,9 @@ export const fdMetaSyscalls = {
   },
 
   fd_renumber(ctx: SyscallContext, from: number, to: number) {
+    const replaced = from >>> 0 !== to >>> 0 && ctx.fds.has(from) && ctx.fds.has(to) ? ctx.fds.get(to) : undefined;
     ctx.fds.renumber(from, to);
+    if (replaced?.type === 'socket') replaced.socket.close(); // dup2 over a socket closes it
     return ERRNO_SUCCESS;
   },
 

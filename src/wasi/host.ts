@@ -4,6 +4,7 @@
 // blocks here through these interfaces (Atomics.wait on shared memory).
 
 import type { FsDirectory } from '../fs/types';
+import type { Socket, SocketStack } from '../net/SocketStack';
 
 /** A byte source the guest reads, e.g. stdin. */
 export interface InputStream {
@@ -59,6 +60,20 @@ export interface WasiOptions {
    * src/wasi/errors) when the process must stop now; it unwinds the guest.
    */
   readonly checkSignals: () => void;
+  /**
+   * The process's open-file limit (`ulimit -n`): fd numbers stay below it,
+   * so an open past it fails with EMFILE. Default: MAX_FDS (HandleTable).
+   */
+  readonly maxFds?: number;
+  /** Hears the number of open descriptors after every change (the runtime publishes it for stats). */
+  readonly onOpenFiles?: (count: number) => void;
+  /** The container's network, for the socket calls; without it they fail with NOTSUP. */
+  readonly sockets?: SocketStack;
+  /**
+   * Listening sockets the runtime opened for the program (as wasmtime's
+   * --tcplisten), numbered after the preopened directories.
+   */
+  readonly listeners?: readonly Socket[];
   /** Fills `dst` with cryptographically secure random bytes. Default: crypto.getRandomValues. */
   readonly randomFill?: (dst: Uint8Array) => void;
 }

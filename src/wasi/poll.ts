@@ -1,6 +1,7 @@
 // poll_oneoff: clock subscriptions (relative or absolute, any number) and
 // fd_read/fd_write readiness. Files and output streams are always ready;
-// stdin is ready when its stream says so. Blocks through options.waiter until
+// stdin is ready when its stream says so; sockets when data, a connection
+// or room is there. Blocks through options.waiter until
 // something is ready or the earliest clock expires, checking signals after
 // every wake-up.
 import {
@@ -12,6 +13,9 @@ import {
 import { clockNow } from './clock';
 import type { SyscallContext, SyscallFamily } from './context';
 import { fail, SyscallError } from './errors';
+
+/** How often a poll over sockets and other fds looks at the others. */
+const MIXED_POLL_SLICE_MS = 10;
 
 interface ClockSub { kind: 'clock'; userdata: bigint; clockId: number; deadline: bigint }
 interface FdSub { kind: 'fd'; userdata: bigint; type: number; fd: number }
@@ -41,11 +45,14 @@ function fdReady(ctx: SyscallContext, sub: FdSub): Event | undefined {
         if (!ctx.host(() => stream.readable())) return undefined;
         return ev(ERRNO_SUCCESS, BigInt(ctx.host(() => stream.available())));
       }
+      case 'socket':
+        return h.socket.readable() ? ev(ERRNO_SUCCESS, BigInt(h.socket.available())) : undefined;
       default: return ev(ERRNO_BADF);
     }
   }
   switch (h.type) {
     case 'file': case 'output': return ev(ERRNO_SUCCESS);
+    case 'socket': return h.socket.writable() ? ev(ERRNO_SUCCESS) : undefined;
     default: return ev(ERRNO_BADF);
   }
 }
@@ -78,8 +85,14 @@ export const pollSyscalls = {
       }
     }
 
+    // Sockets change without waking the process's waiter: wait on the
+    // network's doorbell then, in short slices when other fds are polled too.
+    const sockets = ctx.options.sockets;
+    const pollsSockets = sockets !== undefined && subs.some((sub) => sub.kind === 'fd' && ctx.fds.has(sub.fd) && ctx.fds.get(sub.fd).type === 'socket');
+    const pollsOthers = subs.some((sub) => sub.kind === 'fd' && !(ctx.fds.has(sub.fd) && ctx.fds.get(sub.fd).type === 'socket'));
     let events: Event[];
     while (true) {
+      const seen = pollsSockets ? sockets.changeCount() : 0;
       events = [];
       let waitNs: bigint | undefined;
       for (const sub of subs) {
@@ -98,7 +111,8 @@ export const pollSyscalls = {
       if (events.length > 0) break;
       // Nothing ready: sleep until the earliest deadline (or a wake-up), then look again.
       const ms = waitNs === undefined ? Infinity : Math.max(Number(waitNs) / 1e6, 0);
-      ctx.host(() => ctx.options.waiter.wait(ms));
+      if (pollsSockets) ctx.host(() => sockets.waitForChange(seen, pollsOthers ? Math.min(ms, MIXED_POLL_SLICE_MS) : ms));
+      else ctx.host(() => ctx.options.waiter.wait(ms));
       ctx.host(() => ctx.options.checkSignals());
     }
 

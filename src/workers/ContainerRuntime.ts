@@ -26,11 +26,14 @@ import { FsRpcHub } from './fsRpc/FsRpcHub';
 import { ProcessWorkerPool, type ProcessWorkerFactory } from './kernel/ProcessWorkerPool';
 import { ProgramLoader } from './kernel/ProgramLoader';
 import { ProcessStdin, MessageOutput } from './stdio';
-import { PROTOCOL_VERSION, type AttachSpec, type ContainerWorkerApi, type ExecSpec, type InitProgram, type KernelServices, type ProcessExit, type ProcessSpec, type WorkerMessage } from './protocol';
+import { UsageGauges } from './UsageGauges';
+import { PROTOCOL_VERSION, type AttachSpec, type ProcessLimits, type ContainerWorkerApi, type ExecSpec, type InitProgram, type KernelServices, type ProcessExit, type ProcessSpec, type WorkerMessage } from './protocol';
 import { terminatesByDefault } from './signals';
 import { FLOTILLA_EXTENSION_MODULE, usesProcessExtensions } from './extensionNames';
 import { flotillaExtensions } from './process/extensions';
 import { runRuby } from './drivers/ruby';
+import type { SocketStack, Socket } from '../net/SocketStack';
+import { NetworkLink } from './NetworkLink';
 
 // What /proc reports until quotas (issue 4) set real limits per container.
 const DEFAULT_MEMORY_LIMIT_BYTES = 2 * 1024 ** 3;
@@ -45,6 +48,8 @@ interface Attached {
   readonly mailbox: FileMailboxServer;
   readonly services: Remote<KernelServices>;
   readonly tty: boolean;
+  readonly processLimits: ProcessLimits | undefined;
+  readonly network: NetworkLink;
 }
 
 export class ContainerRuntime implements ContainerWorkerApi {
@@ -64,10 +69,17 @@ export class ContainerRuntime implements ContainerWorkerApi {
     for (const directory of spec.directories) fs.mkdirp(directory);
     for (const file of spec.files) fs.writeFile(file.path, file.data, { mode: file.mode });
     fs.writeFile('/etc/hostname', `${spec.hostname}\n`);
+    if (spec.limits) fs.meter.setLimits(spec.limits);
+    if (spec.gauges) {
+      const gauges = new UsageGauges(spec.gauges);
+      fs.meter.onChange = (meter) => gauges.publishDisk(meter.bytes, meter.inodes);
+      gauges.publishDisk(fs.meter.bytes, fs.meter.inodes);
+    }
     const mailbox = new FileMailboxServer(spec.mailbox, fileService(fs));
     void mailbox.serveForever();
     const control = new ControlBlock(spec.control);
-    this._attached = { fs, control, mailbox, services: wrap<KernelServices>(spec.services), tty: spec.tty };
+    const network = new NetworkLink(spec.net.arena, spec.net.bell, spec.net.port);
+    this._attached = { fs, control, mailbox, services: wrap<KernelServices>(spec.services), tty: spec.tty, processLimits: spec.processLimits, network };
     fs.mount('/proc', createProcFs(this._procSource(fs, control, spec), { parent: () => fs.root, dev: fs.dev + 1_000_000n, now: fs.now }));
   }
 
@@ -146,8 +158,11 @@ export class ContainerRuntime implements ContainerWorkerApi {
   }
 
   /** Runs a WASI command on this thread; returns how it ended. */
-  private async _runHere(spec: ProcessSpec, program: Extract<InitProgram, { kind: 'wasm' }>, { fs, control, mailbox, tty }: Attached): Promise<ProcessExit> {
+  private async _runHere(spec: ProcessSpec, program: Extract<InitProgram, { kind: 'wasm' }>, { fs, control, mailbox, tty, processLimits, network }: Attached): Promise<ProcessExit> {
     let memory: WebAssembly.Memory | undefined;
+    let process: WasiProcess | undefined;
+    control.resetUsage();
+    this._post({ flotilla: PROTOCOL_VERSION, type: 'process', runId: spec.runId, pid: 1, startedAt: this._init?.startedAt ?? Date.now(), control: control.buffer });
     try {
       // The wake count as of the last check: a wake-up that lands between a
       // check and the wait that follows it makes the wait return at once
@@ -160,15 +175,20 @@ export class ContainerRuntime implements ContainerWorkerApi {
         const signal = control.takeSignal() || control.takeTtySignal(); // the only process is the foreground one
         if (signal !== 0 && terminatesByDefault(signal)) throw new ProcessKilled(signal);
       };
-      const process = new WasiProcess({
+      const flow = { terminal: control, check: checkSignals, block: (wait: () => void) => control.blocked(wait) };
+      const sockets = network.stack(checkSignals, (wait) => control.blocked(wait));
+      const listeners = listenFor(sockets, spec.listen ?? []);
+      process = new WasiProcess({
         args: spec.args,
-        env: spec.env,
+        env: listeners.length > 0 ? [...spec.env, `LISTEN_FDS=${listeners.length}`] : spec.env,
         preopens: spec.preopens.map((guestPath) => ({ guestPath, dir: resolveDirectory(fs, guestPath) })),
         stdin: new ProcessStdin(control, tty, () => this._post({ flotilla: PROTOCOL_VERSION, type: 'stdin-space', runId: spec.runId }), checkSignals),
-        stdout: new MessageOutput(this._post, spec.runId, 1, tty),
-        stderr: new MessageOutput(this._post, spec.runId, 2, tty),
+        stdout: new MessageOutput(this._post, spec.runId, 1, tty, flow),
+        stderr: new MessageOutput(this._post, spec.runId, 2, tty, flow),
         waiter: { wait: (timeoutMs) => control.sleep(seenWakes, timeoutMs) },
         checkSignals,
+        maxFds: processLimits?.fds,
+        onOpenFiles: (count) => control.publishOpenFiles(count),
       });
       if (program.driver === 'ruby') {
         const code = await runRuby(program.module, process, spec.args, (instance) => { memory = memoryOf(instance); });
@@ -180,12 +200,15 @@ export class ContainerRuntime implements ContainerWorkerApi {
       return { kind: 'exit', code: process.run(instance) };
     } catch (error) {
       return classifyFailure(error, memory, spec.memoryLimitPages);
+    } finally {
+      process?.closeSockets();
     }
   }
 
   /** Runs the main program under the container kernel: the shell on this event loop, programs in process workers. */
   private async _runInKernel(spec: ProcessSpec, attached: Attached): Promise<ProcessExit> {
-    const { fs, control, tty, services } = attached;
+    const { fs, control, tty, services, network } = attached;
+    if (spec.listen?.length) return { kind: 'error', message: 'pre-opened listening sockets (listen) are for a container whose only program runs alone; a shell\'s programs open their own' };
     const hub = new FsRpcHub();
     void hub.serveForever();
     // Keep process workers warm for a shell (its commands start often); a lone
@@ -200,6 +223,9 @@ export class ContainerRuntime implements ContainerWorkerApi {
       fsServer: { open: () => hub.open(fs.root), close: (endpoint) => hub.remove(endpoint.buffer) },
       programs: new ProgramLoader(fs, (image) => services.loadImageProgram(image)),
       createShell,
+      limits: attached.processLimits,
+      onProcessStart: (pid, startedAt, processControl) => this._post({ flotilla: PROTOCOL_VERSION, type: 'process', runId: spec.runId, pid, startedAt, control: processControl?.buffer }),
+      onProcessEnd: (pid, endedAt) => this._post({ flotilla: PROTOCOL_VERSION, type: 'process-exit', runId: spec.runId, pid, endedAt }),
     });
     this._kernel = kernel;
     const stopSignals = watchSignals(control, {
@@ -225,6 +251,16 @@ export class ContainerRuntime implements ContainerWorkerApi {
     if (!this._attached) throw new Error('no container is attached to this worker');
     return this._attached;
   }
+}
+
+/** The pre-opened listening sockets of ContainerOptions.listen, in order. */
+function listenFor(sockets: SocketStack, ports: readonly number[]): Socket[] {
+  return ports.map((port) => {
+    const socket = sockets.open('inet4', 'stream');
+    socket.bind({ address: 0, port });
+    socket.listen(128);
+    return socket;
+  });
 }
 
 /** Delivers the signals raised on a control block (for a program, and from its terminal) while it runs. */

@@ -5,7 +5,7 @@
 // on the wake counter and the supervisor bumps it (Atomics.notify) after
 // every change: stdin data, stdin closed, a signal.
 
-import { ByteRing } from './ByteRing';
+import { ByteRing } from '../net/ByteRing';
 
 const SIGNAL = 0; // pending signal number, 0 for none (SIGKILL wins over others)
 const WAKE = 1; // bumped on every event the worker may be waiting for
@@ -20,10 +20,16 @@ const MEMORY_PAGES = 8; // its linear memory, in 64 KiB pages
 const PEAK_PAGES = 9;
 const WAITED_MS = 10; // time spent blocked (stdin, pipes, sleep): CPU time is the rest
 const SLEEPING = 11; // 1 while blocked
-const WORDS = 12;
+const OPEN_FDS = 12; // its open file descriptors (stats)
+// Output flow control, on a terminal's block (the container's own or an exec session's):
+const OUTPUT_PENDING = 13; // bytes of stdout/stderr posted to the supervisor and not yet taken by it
+const WORDS = 14;
 const STDIN_OFFSET = WORDS * 4;
 
 export const DEFAULT_STDIN_CAPACITY = 64 * 1024;
+/** Bytes of output a terminal may have in flight to the supervisor; past it, writers wait (see reserveOutput). */
+export const OUTPUT_WINDOW = 256 * 1024;
+const OUTPUT_WAIT_SLICE_MS = 20;
 
 export class ControlBlock {
   readonly buffer: SharedArrayBuffer;
@@ -161,14 +167,66 @@ export class ControlBlock {
     }
   }
 
-  /** What the process published: memory now and at peak (bytes), blocked time (ms), and whether it is blocked. */
-  usage(): { memoryBytes: number; peakBytes: number; waitedMs: number; sleeping: boolean } {
+  /** What the process published: memory now and at peak (bytes), blocked time (ms), whether it is blocked, open fds. */
+  usage(): { memoryBytes: number; peakBytes: number; waitedMs: number; sleeping: boolean; openFiles: number } {
     return {
       memoryBytes: Atomics.load(this._words, MEMORY_PAGES) * 65536,
       peakBytes: Atomics.load(this._words, PEAK_PAGES) * 65536,
       waitedMs: Atomics.load(this._words, WAITED_MS),
       sleeping: Atomics.load(this._words, SLEEPING) === 1,
+      openFiles: Atomics.load(this._words, OPEN_FDS),
     };
+  }
+
+  /** A new process starts on this block (a restarted container's program): its usage starts from zero. */
+  resetUsage(): void {
+    for (const word of [MEMORY_PAGES, PEAK_PAGES, WAITED_MS, SLEEPING, OPEN_FDS]) Atomics.store(this._words, word, 0);
+  }
+
+  /** Called by the process whenever its number of open descriptors changes. */
+  publishOpenFiles(count: number): void {
+    Atomics.store(this._words, OPEN_FDS, count);
+  }
+
+  /**
+   * Output flow control. A writer anywhere in the container counts `bytes`
+   * as in flight before it posts them; the supervisor releases them once it
+   * has taken them (releaseOutput). While OUTPUT_WINDOW bytes or more are in
+   * flight the writer waits, in slices: `check` runs between them (a signal
+   * ends the writer) and `block` accounts the wait as sleeping. So a guest
+   * writing without end is slowed to the pace the page reads at, and the
+   * messages between them stay bounded.
+   */
+  reserveOutput(bytes: number, check: () => void, block: (wait: () => void) => void): void {
+    for (;;) {
+      const pending = Atomics.load(this._words, OUTPUT_PENDING);
+      if (pending < OUTPUT_WINDOW) break;
+      check();
+      block(() => Atomics.wait(this._words, OUTPUT_PENDING, pending, OUTPUT_WAIT_SLICE_MS));
+    }
+    Atomics.add(this._words, OUTPUT_PENDING, bytes);
+  }
+
+  /** reserveOutput for a writer on an event loop (the container worker's shell), which must not block. */
+  async reserveOutputAsync(bytes: number): Promise<void> {
+    for (;;) {
+      const pending = Atomics.load(this._words, OUTPUT_PENDING);
+      if (pending < OUTPUT_WINDOW) break;
+      const waited = Atomics.waitAsync(this._words, OUTPUT_PENDING, pending, OUTPUT_WAIT_SLICE_MS);
+      if (waited.async) await waited.value;
+    }
+    Atomics.add(this._words, OUTPUT_PENDING, bytes);
+  }
+
+  /** The supervisor took `bytes` of output: room for waiting writers. */
+  releaseOutput(bytes: number): void {
+    Atomics.sub(this._words, OUTPUT_PENDING, bytes);
+    Atomics.notify(this._words, OUTPUT_PENDING);
+  }
+
+  /** Bytes of output in flight (for tests and stats). */
+  outputPending(): number {
+    return Atomics.load(this._words, OUTPUT_PENDING);
   }
 
   set stdinWanted(value: boolean) {

@@ -21,13 +21,27 @@ export interface AttachSpec {
   readonly files: ReadonlyArray<{ readonly path: string; readonly data: Uint8Array; readonly mode?: number }>;
   /** Directories created in the writable layer before the first start. */
   readonly directories: readonly string[];
+  /** Quotas of the writable layer (ContainerOptions.disk); they apply after the set-up files. */
   readonly limits?: FsLimits;
+  /** Limits of the container's processes (ContainerOptions.pids and .fds). */
+  readonly processLimits?: ProcessLimits;
+  /** Where the worker publishes what its writable layer holds, for the supervisor's stats (UsageGauges). */
+  readonly gauges?: SharedArrayBuffer;
   /** Present stdin/stdout as a terminal. */
   readonly tty: boolean;
   /** The container's hostname, written to /etc/hostname. */
   readonly hostname: string;
   /** A port on which the supervisor exposes KernelServices (comlink). */
   readonly services: MessagePort;
+  /** The host's network arena, this container's doorbell in it, and its port to the network control plane. */
+  readonly net: { readonly arena: SharedArrayBuffer; readonly bell: number; readonly port: MessagePort };
+}
+
+export interface ProcessLimits {
+  /** Processes at once (the cgroup pids.max); proc_spawn and the shell's fork fail with EAGAIN past it. */
+  readonly pids: number;
+  /** Open descriptors per process (ulimit -n); opening past it fails with EMFILE. */
+  readonly fds: number;
 }
 
 /** One `exec` into a running container. */
@@ -67,6 +81,8 @@ export interface ProcessSpec {
   readonly cwd: string;
   /** The linear-memory cap in 64 KiB pages, when the runtime set one (out-of-memory detection). */
   readonly memoryLimitPages?: number;
+  /** Ports to listen on for the program before it starts (pre-opened sockets after the preopens). */
+  readonly listen?: readonly number[];
 }
 
 /** How a process ended, as seen inside the worker. */
@@ -81,6 +97,12 @@ export type WorkerMessage =
   /** `terminal`: absent or 0 for the container's own output (its log), else an exec session's. */
   | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'output'; readonly runId: number; readonly fd: 1 | 2; readonly data: Uint8Array; readonly terminal?: number }
   | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'stdin-space'; readonly runId: number }
+  /**
+   * A process of the run started (for stats): `control` is the block where it publishes its
+   * memory, blocked time and open fds; absent for the shell, which runs as TypeScript.
+   */
+  | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'process'; readonly runId: number; readonly pid: number; readonly startedAt: number; readonly control?: SharedArrayBuffer }
+  | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'process-exit'; readonly runId: number; readonly pid: number; readonly endedAt: number }
   | { readonly flotilla: typeof PROTOCOL_VERSION; readonly type: 'exit'; readonly runId: number; readonly exit: ProcessExit };
 
 /** The worker's RPC surface, exposed with comlink. File access goes through FileMailbox instead. */

@@ -7,7 +7,7 @@ import type { ContainerFs } from '../../fs/ContainerFs';
 import { ShellHostError, type ShellProcess, type ShellStdio, type ShellStream, type SpawnOptions } from '../../shell/host';
 import { ControlBlock } from '../ControlBlock';
 import type { FsRpcEndpoint } from '../fsRpc/FsRpcHub';
-import type { ProcessExit } from '../protocol';
+import type { ProcessExit, ProcessLimits } from '../protocol';
 import { PROCESS_PROTOCOL_VERSION, type StdioDescriptor } from '../process/processProtocol';
 import type { ProcessWorkerPool } from './ProcessWorkerPool';
 import { ProgramLoader, type Program } from './ProgramLoader';
@@ -46,6 +46,13 @@ export interface KernelOptions {
   readonly fsServer: FsChannelServer;
   readonly programs: ProgramLoader;
   readonly createShell: ShellFactory;
+  /** The container's process and open-file limits (none: unlimited). */
+  readonly limits?: ProcessLimits;
+  /** A process started (for stats): `control` is where a program in a process worker publishes its usage. */
+  readonly onProcessStart?: (pid: number, startedAt: number, control: ControlBlock | undefined) => void;
+  readonly onProcessEnd?: (pid: number, endedAt: number) => void;
+  /** The container's network: each process worker gets the arena, the doorbell and a control port of its own. */
+  readonly network?: { readonly arena: SharedArrayBuffer; readonly bell: number; openPort(): MessagePort };
 }
 
 export interface KernelProcess {
@@ -84,6 +91,8 @@ export class ContainerKernel {
   private readonly _processes = new Map<number, KernelProcess>();
   private readonly _books = new Map<number, ProcessBookkeeping>();
   private _nextPid = 1;
+  /** Processes not yet ended, against limits.pids. */
+  private _live = 0;
   private readonly _terminals = new Map<number, KernelTerminal>();
 
   constructor(readonly options: KernelOptions) {
@@ -110,8 +119,8 @@ export class ContainerKernel {
     const post = (fd: 1 | 2, data: Uint8Array): void => this.options.postOutput(terminal, fd, data);
     return {
       stdin: new ContainerInputStream(control, tty, terminal),
-      stdout: new ContainerOutputStream(1, post, tty, terminal),
-      stderr: new ContainerOutputStream(2, post, tty, terminal),
+      stdout: new ContainerOutputStream(1, post, tty, terminal, control),
+      stderr: new ContainerOutputStream(2, post, tty, terminal, control),
     };
   }
 
@@ -126,6 +135,7 @@ export class ContainerKernel {
 
   /** Starts an already loaded program (e.g. the container's main program, compiled by the supervisor). */
   spawnProgram(parent: number, program: Program, options: SpawnOptions, terminal?: number): Promise<ShellProcess> {
+    this._admit();
     const pid = this._nextPid++;
     const pgid = options.pgid ?? pid;
     const term = terminal ?? this._processes.get(parent)?.terminal ?? 0;
@@ -260,6 +270,8 @@ export class ContainerKernel {
     });
     worker.onCrash(() => books.finish(128 + SIGKILL));
     const env = Object.entries({ ...options.env, PWD: options.cwd }).map(([key, value]) => `${key}=${value}`);
+    const network = this.options.network;
+    const net = network ? { arena: network.arena, bell: network.bell, port: network.openPort() } : undefined;
     worker.post({
       type: 'run',
       spec: {
@@ -275,6 +287,7 @@ export class ContainerKernel {
         stdio,
         tty: this._terminal(record.terminal).tty,
         driver: program.driver,
+        fdLimit: this.options.limits?.fds,
       },
     });
   }
@@ -286,6 +299,7 @@ export class ContainerKernel {
         const env = Object.fromEntries(call.env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
         const path = this.which(call.argv[0] ?? '', env.PATH ?? '/usr/local/bin:/usr/bin:/bin', call.cwd);
         const program = await this.options.programs.load(path);
+        this._admit();
         const pid = this._nextPid++;
         if (program.kind === 'shell') {
           const stdio = { stdin: this._stream(callerStdio[0]), stdout: this._stream(callerStdio[1]), stderr: this._stream(callerStdio[2]) };
@@ -312,6 +326,17 @@ export class ContainerKernel {
         this.kill(call.pid, call.signal);
         return 0;
     }
+  }
+
+  /**
+   * The container's pids.max: a process past it is refused with EAGAIN, which
+   * proc_spawn returns and the shell reports as Linux's fork failure. Checked
+   * right before the pid is taken (no await in between), so concurrent
+   * spawns cannot overshoot.
+   */
+  private _admit(): void {
+    const limit = this.options.limits?.pids;
+    if (limit !== undefined && this._live >= limit) throw new ShellHostError('EAGAIN', 'fork: Resource temporarily unavailable');
   }
 
   /** PATH lookup for programs started by programs and by exec (the shell does its own). */
@@ -374,11 +399,33 @@ export class ContainerKernel {
         for (const release of books.releases.splice(0)) release();
         // Output pumped into files must be complete before a waiter looks at them.
         void Promise.all(books.pumps).then(() => resolveDone(status));
+        this._live--;
+        this.options.onProcessEnd?.(pid, Date.now());
+        this._reapOrphans(record);
       },
     };
     this._processes.set(pid, record);
     this._books.set(pid, books);
+    this._live++;
+    this.options.onProcessStart?.(pid, record.startedAt, control);
     return { record, books };
+  }
+
+  /**
+   * Nobody waits for the children of a process that ended (Linux hands them
+   * to init, which reaps them): forget its ended children, and the process
+   * itself when its parent is gone. Children of the container (ppid 0) are
+   * waited for by the runtime.
+   */
+  private _reapOrphans(ended: KernelProcess): void {
+    for (const child of this._processes.values()) if (child.ppid === ended.pid && child.state === 'exited') this._forget(child.pid);
+    const parent = this._processes.get(ended.ppid);
+    if (ended.ppid !== 0 && (!parent || parent.state === 'exited')) this._forget(ended.pid);
+  }
+
+  private _forget(pid: number): void {
+    this._processes.delete(pid);
+    this._books.delete(pid);
   }
 
   private _handle(record: KernelProcess): ShellProcess {

@@ -7,7 +7,7 @@
 // reference is. Blocking waits happen in short slices so a process blocked
 // on a pipe still notices signals sent to it.
 
-import { ByteRing } from '../ByteRing';
+import { ByteRing } from '../../net/ByteRing';
 
 const READERS = 0;
 const WRITERS = 1;

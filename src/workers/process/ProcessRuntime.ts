@@ -14,6 +14,7 @@ import { flotillaExtensions } from './extensions';
 import { runRuby } from '../drivers/ruby';
 import type { ProcessWorkerMessage, ProcessWorkerSpec } from './processProtocol';
 import { inputFor, outputFor, type StdioContext } from './processStdio';
+import { NetworkLink } from '../NetworkLink';
 
 const WAIT_SLICE_MS = 20;
 
@@ -38,9 +39,11 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
     block: (wait) => control.blocked(wait),
   };
   let exit: ProcessExit;
+  let wasi: WasiProcess | undefined;
   try {
     const fs = new RemoteFs(spec.fsChannel.buffer, { doorbell: spec.fsChannel.doorbell, checkInterrupt: check });
-    const wasi = new WasiProcess({
+    const sockets = spec.net ? new NetworkLink(spec.net.arena, spec.net.bell, spec.net.port).stack(check, (wait) => control.blocked(wait)) : undefined;
+    wasi = new WasiProcess({
       args: spec.argv,
       env: spec.env,
       preopens: [{ guestPath: '/', dir: fs.root }],
@@ -50,6 +53,8 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
       // Sliced: input may arrive on a pipe or the terminal, whose wake-ups are not ours.
       waiter: { wait: (timeoutMs) => control.sleep(seenWakes, Math.min(timeoutMs, WAIT_SLICE_MS)) },
       checkSignals: check,
+      maxFds: spec.fdLimit,
+      onOpenFiles: (count) => control.publishOpenFiles(count),
     });
     if (spec.driver === 'ruby') {
       // A reactor with its own embedding API: the driver instantiates and runs it.
@@ -62,6 +67,9 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
     }
   } catch (error) {
     exit = classifyFailure(error, memory);
+  } finally {
+    wasi?.closeSockets();
+    spec.net?.port.close();
   }
   post({ type: 'exit', pid: spec.pid, exit });
 }

@@ -33,6 +33,10 @@ export interface ProcessWorkerSpec {
   readonly tty: boolean;
   /** Runs a WASI reactor through a language driver instead of calling _start. */
   readonly driver?: 'ruby';
+  /** The process's open-file limit (ulimit -n): opening past it fails with EMFILE. */
+  readonly fdLimit?: number;
+  /** The container's network arena, its doorbell, and this process's port to the network control plane. */
+  readonly net?: { readonly arena: SharedArrayBuffer; readonly bell: number; readonly port: MessagePort };
 }
 
 export type ProcessWorkerRequest = { readonly type: 'run'; readonly spec: ProcessWorkerSpec };

@@ -1,8 +1,10 @@
-// A single-producer single-consumer byte ring in shared memory. The
-// supervisor writes a container's stdin into it from the page's thread and
-// the container's worker reads it synchronously, blocking with Atomics.wait
-// (see ControlBlock) when it is empty. Head and tail are free-running u32
-// counters, so full and empty are told apart without a spare slot.
+// A single-producer single-consumer byte ring in shared memory: a
+// container's stdin (the supervisor writes it from the page's thread, the
+// container's worker reads it), pipes between processes, and each direction
+// of a network connection. Readers and writers block elsewhere (Atomics.wait
+// on a word of their own); the ring only moves bytes. Head and tail are
+// free-running u32 counters, so full and empty are told apart without a
+// spare slot.
 
 const HEAD = 0; // bytes consumed (written by the reader)
 const TAIL = 1; // bytes produced (written by the writer)
@@ -63,6 +65,13 @@ export class ByteRing {
     const head = Atomics.load(this._state, HEAD) >>> 0;
     this._copyOut(dst.subarray(0, count), head % this.capacity);
     Atomics.store(this._state, HEAD, (head + count) | 0);
+    return count;
+  }
+
+  /** Copies up to dst.length available bytes without consuming them (MSG_PEEK). */
+  peek(dst: Uint8Array): number {
+    const count = Math.min(dst.length, this.available());
+    this._copyOut(dst.subarray(0, count), (Atomics.load(this._state, HEAD) >>> 0) % this.capacity);
     return count;
   }
 
