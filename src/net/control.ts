@@ -45,7 +45,7 @@ type Reply = { ok: true; value: unknown } | { ok: false; code: NetErrorCode; mes
 const STATE = 0; // 0 idle, 1 waiting, 2 answered
 const LENGTH = 1;
 const SEQ = 2; // which call the answer is for (a call abandoned by a signal may be answered late)
-const PAYLOAD = 8;
+const PAYLOAD = 16; // after the three words
 const REPLY_BYTES = 16 * 1024;
 const WAIT_SLICE_MS = 50;
 

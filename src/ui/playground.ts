@@ -10,6 +10,7 @@ import { errorMessage } from './format';
 import { RunPanel } from './run-panel';
 import { StatusPanel } from './status-panel';
 import { TerminalPanel, type TerminalHook } from './terminal-panel';
+import { previewUrl, servePreviews } from './previews';
 
 /** performance.now() values for benchmarks. */
 export interface FlotillaTiming {
@@ -32,11 +33,16 @@ declare global {
     /** The open terminals, in tab order (read-only test hooks). */
     flotillaTerminals?: TerminalHook[];
     flotillaTiming?: FlotillaTiming;
+    /** Resolves once preview URLs work (the preview service worker is active). */
+    flotillaPreviews?: Promise<void>;
+    /** The preview URL of a container's port: /preview/<container>/<port>/<path>. */
+    flotillaPreviewUrl?: typeof previewUrl;
   }
 }
 
 const timing: FlotillaTiming = { pageStart: performance.now() };
 window.flotillaTiming = timing;
+window.flotillaPreviewUrl = previewUrl;
 window.flotillaTerminals = [];
 
 /** How long the page waits for the first shell's prompt before calling itself ready anyway. */
@@ -111,6 +117,12 @@ async function boot(): Promise<FlotillaRuntime> {
 
   window.flotilla = rt;
   status.setRuntime('ready');
+  // Preview URLs (/preview/<container>/<port>/) for what containers serve; the playground works without them.
+  window.flotillaPreviews = servePreviews(rt).catch((error: unknown) => {
+    console.warn(`previews are off: ${errorMessage(error)}`);
+    throw error;
+  });
+  window.flotillaPreviews.catch(() => {});
 
   // Ready once the runtime is and the first shell printed its prompt (or
   // could not start: the rest of the playground still works).

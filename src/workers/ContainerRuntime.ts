@@ -189,6 +189,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
         checkSignals,
         maxFds: processLimits?.fds,
         onOpenFiles: (count) => control.publishOpenFiles(count),
+        sockets,
+        listeners,
       });
       if (program.driver === 'ruby') {
         const code = await runRuby(program.module, process, spec.args, (instance) => { memory = memoryOf(instance); });

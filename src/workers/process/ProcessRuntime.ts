@@ -55,6 +55,7 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
       checkSignals: check,
       maxFds: spec.fdLimit,
       onOpenFiles: (count) => control.publishOpenFiles(count),
+      sockets,
     });
     if (spec.driver === 'ruby') {
       // A reactor with its own embedding API: the driver instantiates and runs it.
