@@ -23,10 +23,23 @@ const SLEEPING = 11; // 1 while blocked
 const OPEN_FDS = 12; // its open file descriptors (stats)
 // Output flow control, on a terminal's block (the container's own or an exec session's):
 const OUTPUT_PENDING = 13; // bytes of stdout/stderr posted to the supervisor and not yet taken by it
-const WORDS = 14;
+// Quotas, on the container's own block (see GuestGovernor): limits the
+// supervisor sets, and what every process's interrupt checks add up.
+const MEMORY_LIMIT_PAGES = 14; // each program's linear-memory cap, in 64 KiB pages (0: none)
+const CPU_LIMIT_MS = 15; // the run's CPU-time limit (cpuTimeMs), 0 for none
+const CPU_QUOTA = 16; // the cpus share in thousandths of a CPU (cpus × 1000), 0 for unlimited
+const CPU_USED_MS = 17; // CPU time the run's instrumented programs used, as their checks account it
+const THROTTLED_MS = 18; // time the run's programs slept to keep to the cpus share
+const CPU_PERIOD = 19; // the throttle's current period number (time / CPU_PERIOD_MS)
+const CPU_PERIOD_USED_US = 20; // CPU time used in that period, µs
+const QUOTA_EVENTS = 21; // QUOTA_CPU_TIME: the CPU-time limit ended the run; QUOTA_OOM: a program ran out of memory
+const WORDS = 22;
 const STDIN_OFFSET = WORDS * 4;
 
 export const DEFAULT_STDIN_CAPACITY = 64 * 1024;
+/** Bits of the quota events word. */
+export const QUOTA_CPU_TIME = 1;
+export const QUOTA_OOM = 2;
 /** Bytes of output a terminal may have in flight to the supervisor; past it, writers wait (see reserveOutput). */
 export const OUTPUT_WINDOW = 256 * 1024;
 const OUTPUT_WAIT_SLICE_MS = 20;
@@ -227,6 +240,69 @@ export class ControlBlock {
   /** Bytes of output in flight (for tests and stats). */
   outputPending(): number {
     return Atomics.load(this._words, OUTPUT_PENDING);
+  }
+
+  /** The process's blocked time so far (ms): what `usage().waitedMs` says, without the object. */
+  waitedMs(): number {
+    return Atomics.load(this._words, WAITED_MS);
+  }
+
+  /** The container's quotas, set by the supervisor before the run (0: none). */
+  setQuotas(quotas: { memoryPages: number; cpuTimeMs: number; cpus: number }): void {
+    Atomics.store(this._words, MEMORY_LIMIT_PAGES, quotas.memoryPages);
+    Atomics.store(this._words, CPU_LIMIT_MS, Math.min(quotas.cpuTimeMs, 0x7fffffff));
+    Atomics.store(this._words, CPU_QUOTA, Math.round(quotas.cpus * 1000));
+  }
+
+  /** memoryPages (0: no cap), cpuTimeMs (0: no limit), cpuPermille (cpus × 1000; 0: unlimited). */
+  quotas(): { memoryPages: number; cpuTimeMs: number; cpuPermille: number } {
+    return {
+      memoryPages: Atomics.load(this._words, MEMORY_LIMIT_PAGES),
+      cpuTimeMs: Atomics.load(this._words, CPU_LIMIT_MS),
+      cpuPermille: Atomics.load(this._words, CPU_QUOTA),
+    };
+  }
+
+  /** A new run: its quota usage starts from zero (the limits stay). */
+  resetQuotaUsage(): void {
+    for (const word of [CPU_USED_MS, THROTTLED_MS, CPU_PERIOD, CPU_PERIOD_USED_US, QUOTA_EVENTS]) Atomics.store(this._words, word, 0);
+  }
+
+  /** Adds a process's CPU time (whole ms) to the run's; returns the new total. */
+  addCpuMs(ms: number): number {
+    return Atomics.add(this._words, CPU_USED_MS, ms) + ms;
+  }
+
+  addThrottledMs(ms: number): void {
+    Atomics.add(this._words, THROTTLED_MS, ms);
+  }
+
+  /**
+   * Charges `us` of CPU time to throttle period `period` and returns what
+   * that period has used so far. The first process to see a new period
+   * starts its count from zero.
+   */
+  chargeCpuPeriod(period: number, us: number): number {
+    const current = Atomics.load(this._words, CPU_PERIOD);
+    if (current !== period && Atomics.compareExchange(this._words, CPU_PERIOD, current, period) === current) {
+      Atomics.store(this._words, CPU_PERIOD_USED_US, 0);
+    }
+    return Atomics.add(this._words, CPU_PERIOD_USED_US, us) + us;
+  }
+
+  markQuotaEvent(event: number): void {
+    Atomics.or(this._words, QUOTA_EVENTS, event);
+  }
+
+  /** The run's quota usage: CPU time accounted by checks, time throttled, and which limits were hit. */
+  quotaUsage(): { cpuMs: number; throttledMs: number; cpuTimeExceeded: boolean; outOfMemory: boolean } {
+    const events = Atomics.load(this._words, QUOTA_EVENTS);
+    return {
+      cpuMs: Atomics.load(this._words, CPU_USED_MS),
+      throttledMs: Atomics.load(this._words, THROTTLED_MS),
+      cpuTimeExceeded: (events & QUOTA_CPU_TIME) !== 0,
+      outOfMemory: (events & QUOTA_OOM) !== 0,
+    };
   }
 
   set stdinWanted(value: boolean) {
