@@ -253,8 +253,7 @@ export class Supervisor {
       pids: { current: usage.processes, limit: limits.pids },
       fds: { open: usage.openFiles, limitPerProcess: limits.fds },
       logs: { bytes: record.logs.bytes, droppedBytes: record.logs.droppedBytes, capacity: record.logs.capacity },
-      // The network layer's per-container counters are not wired in here yet: zeros until they are.
-      network: { bytesSent: 0, bytesReceived: 0, connections: 0, openConnections: 0 },
+      network: this.network.stats(record.id),
     };
   }
 

@@ -174,11 +174,17 @@ export class Socket {
     return this._stream?.counters() ?? { sent: 0, received: 0 };
   }
 
-  close(): void {
+  /**
+   * Closes the socket. `abort`: its process died (killed, trapped), so an
+   * open connection is reset rather than ended in order, and the peer
+   * knows the other side is gone, not finished.
+   */
+  close(abort = false): void {
     const state = this._state;
     this._state = 'closed';
     if (this._stream) {
-      this._stream.close();
+      if (abort) this._stream.abort();
+      else this._stream.close();
       this._env.control.notify({ op: 'release', slot: this._stream.slot });
     } else if (this._listener) {
       this._listener.close();

@@ -100,14 +100,15 @@ export class WasiProcess {
   /**
    * Closes the process's sockets (its peers see the connection end, its
    * listeners stop taking connections). Runtimes call it when the process
-   * has ended, however it ended.
+   * has ended, however it ended; `abort` when it died (killed, trapped):
+   * its connections are reset instead of ended in order.
    */
-  closeSockets(): void {
+  closeSockets(abort = false): void {
     for (const [fd, handle] of [...this.fds.entries()]) {
       if (handle.type !== 'socket') continue;
       this.fds.close(fd);
       try {
-        handle.socket.close();
+        handle.socket.close(abort);
       } catch {
         // the network is already gone
       }

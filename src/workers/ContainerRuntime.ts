@@ -32,6 +32,7 @@ import { terminatesByDefault } from './signals';
 import { FLOTILLA_EXTENSION_MODULE, usesProcessExtensions } from './extensionNames';
 import { flotillaExtensions } from './process/extensions';
 import { runRuby } from './drivers/ruby';
+import { GuestGovernor } from './GuestGovernor';
 import type { SocketStack, Socket } from '../net/SocketStack';
 import { NetworkLink } from './NetworkLink';
 
@@ -98,7 +99,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
       },
       startedAt: () => this._init?.startedAt ?? Date.now(),
       hostname: () => spec.hostname,
-      memoryLimitBytes: () => DEFAULT_MEMORY_LIMIT_BYTES,
+      memoryLimitBytes: () => (control.quotas().memoryPages * 65536) || DEFAULT_MEMORY_LIMIT_BYTES,
       disk: () => {
         const usage = fs.usage();
         return { sizeBytes: limits?.maxBytes ?? DEFAULT_DISK_BYTES, usedBytes: usage.bytes, inodes: limits?.maxInodes ?? DEFAULT_INODES, inodesUsed: usage.inodes };
@@ -161,6 +162,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
   private async _runHere(spec: ProcessSpec, program: Extract<InitProgram, { kind: 'wasm' }>, { fs, control, mailbox, tty, processLimits, network }: Attached): Promise<ProcessExit> {
     let memory: WebAssembly.Memory | undefined;
     let process: WasiProcess | undefined;
+    let governor: GuestGovernor | undefined;
+    let died = true; // until the program returns or exits on its own: a death resets its connections
     control.resetUsage();
     this._post({ flotilla: PROTOCOL_VERSION, type: 'process', runId: spec.runId, pid: 1, startedAt: this._init?.startedAt ?? Date.now(), control: control.buffer });
     try {
@@ -175,6 +178,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
         const signal = control.takeSignal() || control.takeTtySignal(); // the only process is the foreground one
         if (signal !== 0 && terminatesByDefault(signal)) throw new ProcessKilled(signal);
       };
+      // Interrupt checks of an instrumented guest (kills, CPU quotas): this process is the container.
+      governor = new GuestGovernor({ process: control, container: control, poll: checkSignals, memory: () => memory });
       const flow = { terminal: control, check: checkSignals, block: (wait: () => void) => control.blocked(wait) };
       const sockets = network.stack(checkSignals, (wait) => control.blocked(wait));
       const listeners = listenFor(sockets, spec.listen ?? []);
@@ -193,17 +198,21 @@ export class ContainerRuntime implements ContainerWorkerApi {
         listeners,
       });
       if (program.driver === 'ruby') {
-        const code = await runRuby(program.module, process, spec.args, (instance) => { memory = memoryOf(instance); });
-        return { kind: 'exit', code };
+        const code = await runRuby(program.module, process, spec.args, (instance) => { memory = memoryOf(instance); }, governor.importsFor(program.module));
+        died = false;
+        return governor.exitOf(code);
       }
       const extensions = flotillaExtensions({ pid: 1, memory: () => memory, containerControl: control, check: checkSignals });
-      const instance = new WebAssembly.Instance(program.module, { ...process.imports, [FLOTILLA_EXTENSION_MODULE]: extensions });
+      const instance = new WebAssembly.Instance(program.module, { ...process.imports, [FLOTILLA_EXTENSION_MODULE]: extensions, ...governor.importsFor(program.module) });
       memory = memoryOf(instance);
-      return { kind: 'exit', code: process.run(instance) };
+      const code = process.run(instance);
+      died = false;
+      return governor.exitOf(code);
     } catch (error) {
-      return classifyFailure(error, memory, spec.memoryLimitPages);
+      return classifyFailure(error, memory, spec.memoryLimitPages ?? (control.quotas().memoryPages || undefined), governor?.growFailed);
     } finally {
-      process?.closeSockets();
+      governor?.finish();
+      process?.closeSockets(died);
     }
   }
 

@@ -69,7 +69,7 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
   } catch (error) {
     exit = classifyFailure(error, memory);
   } finally {
-    wasi?.closeSockets();
+    wasi?.closeSockets(exit!.kind !== 'exit'); // a process that died resets its connections
     spec.net?.port.close();
   }
   post({ type: 'exit', pid: spec.pid, exit });
