@@ -33,6 +33,7 @@ import { FLOTILLA_EXTENSION_MODULE, usesProcessExtensions } from './extensionNam
 import { flotillaExtensions } from './process/extensions';
 import { runRuby } from './drivers/ruby';
 import { GuestGovernor } from './GuestGovernor';
+import { prepareGuest } from './guestModule';
 import type { SocketStack, Socket } from '../net/SocketStack';
 import { NetworkLink } from './NetworkLink';
 
@@ -232,7 +233,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
       postOutput: (terminal, fd, data) => this._post({ flotilla: PROTOCOL_VERSION, type: 'output', runId: spec.runId, fd, data, terminal }, [data.buffer]),
       workers,
       fsServer: { open: () => hub.open(fs.root), close: (endpoint) => hub.remove(endpoint.buffer) },
-      programs: new ProgramLoader(fs, (image) => services.loadImageProgram(image)),
+      // Programs from the container's files are instrumented and capped here, as the supervisor does for images'.
+      programs: new ProgramLoader(fs, (image) => services.loadImageProgram(image), (bytes) => prepareGuest(bytes, control.quotas().memoryPages || undefined).bytes),
       createShell,
       limits: attached.processLimits,
       onProcessStart: (pid, startedAt, processControl) => this._post({ flotilla: PROTOCOL_VERSION, type: 'process', runId: spec.runId, pid, startedAt, control: processControl?.buffer }),

@@ -8,13 +8,17 @@ import { ProcessKilled, ProcExit } from '../wasi/errors';
 
 const WASM_PAGE = 65536;
 
-/** `maximumPages`: the memory cap the runtime enforces (quotas), else wasm32's 4 GiB. */
-export function classifyFailure(error: unknown, memory: WebAssembly.Memory | undefined, maximumPages = 65536): ProcessExit {
+/**
+ * `maximumPages`: the memory cap the runtime enforces (quotas), else wasm32's
+ * 4 GiB. `growFailed`: a memory.grow of the guest failed (instrumented
+ * guests report it): a trap after that is the guest's allocator giving up.
+ */
+export function classifyFailure(error: unknown, memory: WebAssembly.Memory | undefined, maximumPages = 65536, growFailed = false): ProcessExit {
   if (error instanceof ProcessKilled) return { kind: 'signal', signal: error.signal };
   if (error instanceof ProcExit) return { kind: 'exit', code: error.code };
   if (error instanceof WebAssembly.RuntimeError || isStackOverflow(error)) {
     const message = errorMessage(error);
-    return { kind: 'trap', message, stack: wasmStack(error), outOfMemory: memoryExhausted(memory, maximumPages) };
+    return { kind: 'trap', message, stack: wasmStack(error), outOfMemory: growFailed || memoryExhausted(memory, maximumPages) };
   }
   if (error instanceof RangeError && /memory/i.test(error.message)) {
     // The engine refused to allocate a linear memory (e.g. the per-process wasm memory budget).

@@ -247,13 +247,15 @@ function rubyString(text: string | undefined): string {
  * The WasiProcess is used for this one run; its fs, stdio and signals are
  * the container's. ProcessKilled, traps and host errors propagate.
  * `onInstance` sees the instance once created (e.g. to keep its memory for
- * classifying a later trap as out-of-memory).
+ * classifying a later trap as out-of-memory). `extraImports`: more import
+ * modules (the runtime's interrupt checks of an instrumented module).
  */
 export async function runRuby(
   module: WebAssembly.Module,
   wasi: WasiProcess,
   argv: readonly string[],
   onInstance?: (instance: WebAssembly.Instance) => void,
+  extraImports: WebAssembly.Imports = {},
 ): Promise<number> {
   const invocation = parseRubyArgs(argv);
   try {
@@ -261,7 +263,7 @@ export async function runRuby(
     // also evaluates a Bundler-setup snippet inside a catch-all that would
     // swallow a ProcessKilled (our signals are taken once).
     const vm = new RubyVM();
-    const imports: WebAssembly.Imports = { [WASI_PREVIEW1_MODULE]: wasi.imports[WASI_PREVIEW1_MODULE]! };
+    const imports: WebAssembly.Imports = { ...extraImports, [WASI_PREVIEW1_MODULE]: wasi.imports[WASI_PREVIEW1_MODULE]! };
     vm.addToImports(imports);
     const instance = await WebAssembly.instantiate(module, imports);
     onInstance?.(instance);

@@ -284,6 +284,7 @@ export class ContainerKernel {
         kernelCalls,
         control: record.control!.buffer,
         terminalControl: this._terminal(record.terminal).control.buffer,
+        quota: this.options.control.buffer,
         stdio,
         tty: this._terminal(record.terminal).tty,
         driver: program.driver,

@@ -13,6 +13,9 @@ export type Program =
 /** Loads another image's program (from the supervisor's module cache). */
 export type ImageProgramLoader = (image: string) => Promise<{ module: WebAssembly.Module; driver?: 'ruby' }>;
 
+/** Rewrites a program's bytes before they are compiled (instrumentation, memory cap); throws to refuse them. */
+export type ProgramPreparer = (bytes: Uint8Array) => Uint8Array;
+
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const SHELL_MARKER = '#!flotilla:sh';
 const PROGRAM_MARKER = '#!flotilla:program ';
@@ -20,7 +23,7 @@ const PROGRAM_MARKER = '#!flotilla:program ';
 export class ProgramLoader {
   private readonly _modules = new Map<string, Promise<WebAssembly.Module>>();
 
-  constructor(private readonly _fs: ContainerFs, private readonly _images: ImageProgramLoader) {}
+  constructor(private readonly _fs: ContainerFs, private readonly _images: ImageProgramLoader, private readonly _prepare: ProgramPreparer = (bytes) => bytes) {}
 
   async load(path: string): Promise<Program> {
     const node = this._fs.lookupPath(path);
@@ -36,7 +39,13 @@ export class ProgramLoader {
       if (!module) {
         const bytes = new Uint8Array(node.size());
         node.read(bytes, 0);
-        module = WebAssembly.compile(bytes).catch((error: unknown) => {
+        let prepared: Uint8Array;
+        try {
+          prepared = this._prepare(bytes);
+        } catch (error) {
+          throw new ShellHostError('ENOEXEC', `${path}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        module = WebAssembly.compile(prepared as Uint8Array<ArrayBuffer>).catch((error: unknown) => {
           this._modules.delete(key);
           throw new ShellHostError('ENOEXEC', `${path}: invalid WebAssembly: ${error instanceof Error ? error.message : String(error)}`);
         });

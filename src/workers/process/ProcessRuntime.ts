@@ -12,6 +12,7 @@ import { terminatesByDefault } from '../signals';
 import { FLOTILLA_EXTENSION_MODULE } from '../extensionNames';
 import { flotillaExtensions } from './extensions';
 import { runRuby } from '../drivers/ruby';
+import { GuestGovernor } from '../GuestGovernor';
 import type { ProcessWorkerMessage, ProcessWorkerSpec } from './processProtocol';
 import { inputFor, outputFor, type StdioContext } from './processStdio';
 import { NetworkLink } from '../NetworkLink';
@@ -31,6 +32,10 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
     const signal = control.takeSignal();
     if (signal !== 0 && terminatesByDefault(signal)) throw new ProcessKilled(signal);
   };
+  // The container's own block: its quotas and the run's CPU totals. Spending
+  // the CPU-time limit here ends the whole container (its kernel kills pid 1).
+  const quota = spec.quota ? new ControlBlock(spec.quota) : undefined;
+  const governor = new GuestGovernor({ process: control, container: quota ?? control, poll: check, memory: () => memory, onCpuLimit: () => quota?.raise(9) });
   const context: StdioContext = {
     containerControl,
     tty: spec.tty,
@@ -59,16 +64,17 @@ export async function runProcess(spec: ProcessWorkerSpec, post: PostProcessMessa
     });
     if (spec.driver === 'ruby') {
       // A reactor with its own embedding API: the driver instantiates and runs it.
-      exit = { kind: 'exit', code: await runRuby(spec.module, wasi, spec.argv, (instance) => { memory = instance.exports.memory as WebAssembly.Memory; }) };
+      exit = governor.exitOf(await runRuby(spec.module, wasi, spec.argv, (instance) => { memory = instance.exports.memory as WebAssembly.Memory; }, governor.importsFor(spec.module)));
     } else {
-      const imports = { ...wasi.imports, [FLOTILLA_EXTENSION_MODULE]: flotillaExtensions({ pid: spec.pid, memory: () => memory, containerControl, kernelCalls: spec.kernelCalls, check }) };
+      const imports = { ...wasi.imports, [FLOTILLA_EXTENSION_MODULE]: flotillaExtensions({ pid: spec.pid, memory: () => memory, containerControl, kernelCalls: spec.kernelCalls, check }), ...governor.importsFor(spec.module) };
       const instance = new WebAssembly.Instance(spec.module, imports);
       memory = instance.exports.memory instanceof WebAssembly.Memory ? instance.exports.memory : undefined;
-      exit = { kind: 'exit', code: wasi.run(instance) };
+      exit = governor.exitOf(wasi.run(instance));
     }
   } catch (error) {
-    exit = classifyFailure(error, memory);
+    exit = classifyFailure(error, memory, quota?.quotas().memoryPages || undefined, governor.growFailed);
   } finally {
+    governor.finish();
     wasi?.closeSockets(exit!.kind !== 'exit'); // a process that died resets its connections
     spec.net?.port.close();
   }

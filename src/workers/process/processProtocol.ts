@@ -31,6 +31,8 @@ export interface ProcessWorkerSpec {
   readonly stdio: readonly [StdioDescriptor, StdioDescriptor, StdioDescriptor];
   /** Whether the process's terminal is a terminal (not plain stdin/stdout). */
   readonly tty: boolean;
+  /** The container's own ControlBlock: its quotas (memory, CPU time, cpus share) and the run's CPU totals. */
+  readonly quota?: SharedArrayBuffer;
   /** Runs a WASI reactor through a language driver instead of calling _start. */
   readonly driver?: 'ruby';
   /** The process's open-file limit (ulimit -n): opening past it fails with EMFILE. */
