@@ -13,6 +13,7 @@ import { launchChromium } from '../e2e/browser';
 import { runStartBench, type StartBenchResult } from './measure';
 import { benchPipeline, PIPELINE } from './pipeline';
 import { benchTerminal, type TerminalBenchResult } from './terminal';
+import { NET_BENCH_DEFAULTS, netbenchWasm, runNetBench, type NetBenchResult } from './net';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);
 const CONCURRENCY = [20, 100];
@@ -40,7 +41,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function benchChromium(): Promise<{ result: StartBenchResult; terminal: TerminalBenchResult; version: string }> {
+const netWasm = await netbenchWasm();
+
+async function benchNodeNetwork(): Promise<NetBenchResult> {
+  const rt = await Runtime.create({ poolSize: 4 });
+  try {
+    return await runNetBench({ wasm: netWasm, ...NET_BENCH_DEFAULTS }, rt);
+  } finally {
+    await rt.dispose();
+  }
+}
+
+async function benchChromium(): Promise<{ result: StartBenchResult; terminal: TerminalBenchResult; network: NetBenchResult; version: string }> {
   const port = await freePort();
   const server = spawn(process.execPath, ['scripts/serve-e2e.mjs', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
@@ -57,8 +69,14 @@ async function benchChromium(): Promise<{ result: StartBenchResult; terminal: Te
       await page.waitForFunction(() => (globalThis as { flotilla?: unknown }).flotilla !== undefined, undefined, { timeout: 60_000 });
       const result = await page.evaluate(runStartBench, { runs: RUNS, concurrency: CONCURRENCY });
       await page.close();
+      const netPage = await browser.newPage();
+      await netPage.addInitScript({ content: 'globalThis.__name = (target) => target;' });
+      await netPage.goto(`http://127.0.0.1:${port}/`);
+      await netPage.waitForFunction(() => (globalThis as { flotilla?: unknown }).flotilla !== undefined, undefined, { timeout: 60_000 });
+      const network = await netPage.evaluate(runNetBench, { wasm: netWasm, ...NET_BENCH_DEFAULTS });
+      await netPage.close();
       const terminal = await benchTerminal(browser, `http://127.0.0.1:${port}/`);
-      return { result, terminal, version: browser.version() };
+      return { result, terminal, network, version: browser.version() };
     } finally {
       await browser.close();
     }
@@ -73,6 +91,7 @@ function row(where: string, result: StartBenchResult): string {
 }
 
 const node = await benchNode();
+const nodeNetwork = await benchNodeNetwork();
 const pipeline = await (async () => {
   const rt = await Runtime.create({ poolSize: 2 });
   try {
@@ -106,7 +125,16 @@ const terminalTable = [
   `| \`${PIPELINE}\` in a base container (Node), median of ${pipeline.runs} | ${f(pipeline.containerMs)} ms |`,
   `| the same pipeline on the host's sh, median of ${pipeline.runs} | ${f(pipeline.hostMs)} ms${pipeline.hostMs ? ` (container/host ×${(pipeline.containerMs / pipeline.hostMs).toFixed(1)})` : ''} |`,
 ].join('\n');
-const markdown = `# Benchmarks\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n## Container start\n\n${table}\n\n## Learner terminal\n\n${terminalTable}\n`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const netRow = (where: string, r: NetBenchResult) =>
+  `| ${where} | ${median(r.throughputMiBs).toFixed(0)} (${r.throughputMiBs.map((x) => x.toFixed(0)).join(', ')}) | ${r.rttUsP50.toFixed(1)} / ${r.rttUsP95.toFixed(1)} | ${r.connectUsP50.toFixed(0)} | ${r.fetchMsP50.toFixed(2)} |`;
+const networkTable = [
+  `| where | stream throughput, MiB/s: median (runs of ${NET_BENCH_DEFAULTS.mib} MiB) | 64-byte round trip p50 / p95 (µs) | connect (µs, p50) | rt.fetch /healthz from the page to httpd (ms, p50) |`,
+  '|---|---|---|---|---|',
+  netRow('Node ' + process.version, nodeNetwork),
+  netRow('Chromium ' + chromium.version, chromium.network),
+].join('\n');
+const markdown = `# Benchmarks\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n## Container start\n\n${table}\n\n## Learner terminal\n\n${terminalTable}\n\n## Networks (between two containers; goals: ≥ 500 MiB/s, round trip ≤ 150 µs)\n\n${networkTable}\n`;
 console.log(markdown);
-await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result, terminal: chromium.terminal, pipeline }, null, 2));
+await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result, terminal: chromium.terminal, pipeline, network: { node: nodeNetwork, chromium: chromium.network } }, null, 2));
 await writeFile('bench/results/latest.md', markdown);
