@@ -24,6 +24,11 @@ test('a page served by httpd: rt.fetch from the page, and a preview URL in an if
   expect(fetched.page[2]).toContain('Served from a container');
   expect(fetched.missing).toBe(404);
 
+  // The containers panel links the image's exposed port to its preview URL.
+  const link = page.locator('#containers-body tr[data-name="e2e-web-1"] a.preview');
+  await expect(link).toHaveText(':80');
+  await expect(link).toHaveAttribute('href', '/preview/e2e-web-1/80/');
+
   // The preview service worker serves /preview/<container>/<port>/ from the same container.
   await page.evaluate(() => window.flotillaPreviews);
   await page.evaluate((url) => {

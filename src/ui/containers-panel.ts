@@ -18,6 +18,8 @@ export class ContainersPanel {
     private readonly onAttach?: (id: string) => void,
     /** Containers not to list (the terminal tabs' own shells). */
     private readonly hide: (info: ContainerInfo) => boolean = () => false,
+    /** Preview links of a running container: its image's exposed ports, each with its preview URL. */
+    private readonly previews: (info: ContainerInfo) => Array<{ port: number; url: string }> = () => [],
   ) {
     this.body = h('tbody', { id: 'containers-body' });
     this.empty = h('p', { className: 'empty' }, 'No containers yet.');
@@ -94,6 +96,8 @@ export class ContainersPanel {
         this.onAttach && info.state === 'running' && this.hasTty(info.id)
           ? h('button', { type: 'button', className: 'attach', 'aria-label': `Attach to ${info.name}`, title: 'Open a terminal on this container', onclick: () => this.onAttach?.(info.id) }, 'Attach')
           : null,
+        ...(info.state === 'running' ? this.previews(info) : []).map(({ port, url }) =>
+          h('a', { className: 'preview', href: url, target: '_blank', rel: 'noopener', title: `What ${info.name} serves on port ${port}, in a new tab`, 'aria-label': `Open port ${port} of ${info.name}` }, `:${port}`)),
         running
           ? h('button', { type: 'button', 'aria-label': `Stop ${info.name}`, onclick: () => void this.act(info.id, 'stop') }, 'Stop')
           : h('button', { type: 'button', 'aria-label': `Remove ${info.name}`, onclick: () => void this.act(info.id, 'remove') }, 'Remove'),

@@ -3,7 +3,7 @@
 // mounts the run and containers panels beside it.
 import '@xterm/xterm/css/xterm.css';
 import { Runtime } from '../api';
-import type { FlotillaRuntime } from '../api/types';
+import type { FlotillaRuntime, ImageInfo } from '../api/types';
 import { ContainersPanel } from './containers-panel';
 import { $, h } from './dom';
 import { errorMessage } from './format';
@@ -112,6 +112,7 @@ async function boot(): Promise<FlotillaRuntime> {
       }
     },
     (info) => terminals.owns(info),
+    (info) => exposedPorts(images, info.image).map((port) => ({ port, url: previewUrl(info.name, port) })),
   );
   side.append(run.el, containers.el);
 
@@ -128,6 +129,12 @@ async function boot(): Promise<FlotillaRuntime> {
   // could not start: the rest of the playground still works).
   document.body.dataset.ready = 'true';
   return rt;
+}
+
+/** The TCP ports an image exposes ("80/tcp" in its config). */
+function exposedPorts(images: readonly ImageInfo[], name: string): number[] {
+  const image = images.find((candidate) => candidate.name === name);
+  return (image?.exposedPorts ?? []).map((port) => /^(\d+)(\/tcp)?$/.exec(port)?.[1]).filter((port): port is string => port !== undefined).map(Number);
 }
 
 async function firstTerminal(terminals: TerminalPanel): Promise<void> {
