@@ -2,10 +2,13 @@
 // image store, the module cache, the worker pool and the supervisor in one
 // readable place, the same way in the browser and in Node.
 
-import { assertImports, compileWasm, ImageStore, HttpImageSource, moduleKind, InvalidWasmError, sha256Hex, type ImageSource } from '../images';
+import { assertImports, compileWasm, ImageStore, HttpImageSource, moduleKind, InvalidWasmError, MissingImportsError, sha256Hex, type ImageSource } from '../images';
 import type { ContainerRecord } from '../kernel/ContainerRecord';
 import type { RunnableImage } from '../kernel/ImageCatalog';
-import { ModuleCache } from '../kernel/ModuleCache';
+import { InvalidOptionsError } from '../kernel/errors';
+import { ModuleCache, type CompileOptions } from '../kernel/ModuleCache';
+import { CHECK_IMPORT, GROW_IMPORT, INTERNAL_MODULE, MemoryLimitError, ReservedImportError } from '../wasm';
+import { noteUninstrumented, prepareGuest, type PreparedGuest } from '../workers/guestModule';
 import { Supervisor } from '../kernel/Supervisor';
 import type { WorkerFactory } from '../kernel/WorkerHandle';
 import { WorkerPool } from '../kernel/WorkerPool';
@@ -38,6 +41,8 @@ const SUPPORTED_IMPORTS: ReadonlySet<string> = new Set([
   ...FLOTILLA_EXTENSION_FUNCTIONS.map((name) => `${FLOTILLA_EXTENSION_MODULE}.${name}`),
   ...WASIX_SOCKET_FUNCTIONS.map((name) => `${WASIX_MODULE}.${name}`),
 ]);
+/** An instrumented module also imports the runtime's checks; the program itself may not (prepareGuest refuses it). */
+const SUPPORTED_WHEN_INSTRUMENTED: ReadonlySet<string> = new Set([...SUPPORTED_IMPORTS, `${INTERNAL_MODULE}.${CHECK_IMPORT}`, `${INTERNAL_MODULE}.${GROW_IMPORT}`]);
 
 export class Runtime implements FlotillaRuntime {
   readonly onEvent: Subscribe<RuntimeEvent>;
@@ -148,13 +153,24 @@ export class Runtime implements FlotillaRuntime {
  * imports we provide, or a reactor that a language driver runs (the driver
  * supplies the reactor's own extra imports).
  */
-async function prepareModule(bytes: Uint8Array, driver?: string): Promise<WebAssembly.Module> {
-  const module = await compileWasm(bytes as Uint8Array<ArrayBuffer>, 'program'); // compileWasm copies shared views itself
+async function prepareModule(bytes: Uint8Array, driver?: string, options: CompileOptions = {}): Promise<WebAssembly.Module> {
+  // Instrumented for kills and CPU quotas, capped at the container's memory
+  // limit (src/wasm); a module the rewriter cannot decode runs uninstrumented.
+  let prepared: PreparedGuest;
+  try {
+    prepared = prepareGuest(bytes, options.memoryPages);
+  } catch (error) {
+    if (error instanceof MemoryLimitError) throw new InvalidOptionsError('memory', error.message);
+    if (error instanceof ReservedImportError) throw new MissingImportsError([error.importName], 'program');
+    throw error;
+  }
+  const module = await compileWasm(prepared.bytes as Uint8Array<ArrayBuffer>, 'program'); // compileWasm copies shared views itself
+  if (prepared.note) noteUninstrumented(module, prepared.note);
   if (driver !== undefined) {
     if (moduleKind(module) !== 'reactor') throw new InvalidWasmError(`the ${driver} driver runs WASI reactors, and this module exports _start`, 'program');
     return module;
   }
-  assertImports(module, SUPPORTED_IMPORTS, 'program');
+  assertImports(module, prepared.instrumented ? SUPPORTED_WHEN_INSTRUMENTED : SUPPORTED_IMPORTS, 'program');
   if (moduleKind(module) !== 'command') throw new InvalidWasmError('it exports no _start function (a WASI reactor, not a command)', 'program');
   return module;
 }

@@ -69,6 +69,26 @@ export interface ContainerOptions {
   /** Bytes of output kept in the container's log ring; older output is dropped (and counted). Default 1 MiB. */
   readonly logCapacity?: number;
   /**
+   * Memory limit of each program in the container (docker run --memory):
+   * bytes, or a string with Docker's units ('64m', '1g'); whole 64 KiB pages,
+   * at most 4 GiB. Default 256 MiB. The program's memory maximum is
+   * rewritten to it: past it malloc fails inside the program, and one that
+   * then traps or exits with an error ends as reason 'oom', OOMKilled, 137.
+   */
+  readonly memory?: number | string;
+  /**
+   * CPU time the run may use (ms), like `ulimit -t`: when spent, the
+   * container is killed at once: reason 'killed', signal 'SIGXCPU' (152),
+   * message "CPU time limit of N ms exceeded". Default: none.
+   */
+  readonly cpuTimeMs?: number;
+  /**
+   * Share of one CPU (docker run --cpus), e.g. 0.5: the container's busy
+   * programs sleep in proportion, so it cannot starve the others or the
+   * page. Default: unlimited.
+   */
+  readonly cpus?: number;
+  /**
    * Networks to join (docker run --network, --network-alias): names, or
    * { network, aliases }. Default: the predefined `bridge` (addresses, no
    * name resolution, as Docker's default bridge); `none` for no network.
@@ -330,6 +350,10 @@ export interface ResourceLimits {
   readonly pids?: number;
   readonly fds?: number;
   readonly logCapacity?: number;
+  /** Memory, CPU time and CPU share (ContainerOptions' `memory`, `cpuTimeMs`, `cpus`), enforced by guest instrumentation. */
+  readonly memory?: number | string;
+  readonly cpuTimeMs?: number;
+  readonly cpus?: number;
 }
 
 /**
@@ -343,7 +367,11 @@ export interface ContainerStats {
   /** ms since the epoch when sampled: CPU % = Δcpu.timeMs / Δtime × 100. */
   readonly time: number;
   /** CPU time of the current run's processes, ended ones included (ms): time not spent blocked. */
-  readonly cpu: { readonly timeMs: number };
+  /**
+   * `throttledMs`: time its programs slept to keep to the `cpus` share;
+   * `limitMs`: the CPU-time limit (cpuTimeMs), `cpus`: the share, when set.
+   */
+  readonly cpu: { readonly timeMs: number; readonly throttledMs?: number; readonly limitMs?: number; readonly cpus?: number };
   /** Linear memory of the running processes (bytes), its peak in this run, and the limit. */
   readonly memory: { readonly bytes: number; readonly peakBytes: number; readonly limitBytes: number };
   /** What the writable layer holds and its quotas. */

@@ -6,6 +6,7 @@ import type { ContainerInfo, ContainerState, ExitStatus, LogChunk, TtyDevice } f
 import type { ControlBlock } from '../workers/ControlBlock';
 import type { ContainerWorkerApi, InitProgram } from '../workers/protocol';
 import { Emitter } from './Emitter';
+import { DEFAULT_QUOTAS, type ResolvedQuotas } from './quotas';
 import type { RunnableImage } from './ImageCatalog';
 import { LogBuffer } from './LogBuffer';
 import type { ResolvedLimits } from './limits';
@@ -35,6 +36,8 @@ export class ContainerRecord {
   restartCount = 0;
   /** Ports the runtime listens on for the program (ContainerOptions.listen). */
   listen: readonly number[] = [];
+  /** Memory and CPU quotas (src/kernel/quotas.ts). */
+  quotas: ResolvedQuotas = DEFAULT_QUOTAS;
   /** Identifies the current run; output and exits of older runs are ignored. */
   runId = 0;
   /** Set while a stop or kill is in progress, so a second one joins it. */

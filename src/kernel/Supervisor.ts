@@ -24,8 +24,10 @@ import { LineSplitter } from './LineSplitter';
 import type { ModuleCache } from './ModuleCache';
 import { randomId, randomName, VALID_NAME } from './names';
 import { resolveConfig, resolveEntrypoint } from './containerConfig';
-import { DEFAULT_LIMITS, DEFAULT_MEMORY_LIMIT_BYTES, fsLimitsOf, processLimitsOf, resolveLimits, type ResolvedLimits } from './limits';
+import { DEFAULT_LIMITS, fsLimitsOf, processLimitsOf, resolveLimits, type ResolvedLimits } from './limits';
 import { ExecRecord } from './ExecSession';
+import { DEFAULT_QUOTAS, explainExit, quotaWords, resolveQuotas, type ResolvedQuotas } from './quotas';
+import { uninstrumentedNote } from '../workers/guestModule';
 import { StdinPump } from './StdinPump';
 import { TerminalDevice } from './TerminalDevice';
 import type { WorkerPool } from './WorkerPool';
@@ -53,10 +55,12 @@ export class Supervisor {
   readonly network = new NetworkControl(new NetworkRegistry());
 
   private readonly _limitDefaults: ResolvedLimits;
+  private readonly _quotaDefaults: ResolvedQuotas;
 
   constructor(private readonly _options: SupervisorOptions) {
     const limits = _options.limits ?? {};
     this._limitDefaults = resolveLimits({ ...limits, logCapacity: limits.logCapacity ?? _options.logCapacity }, DEFAULT_LIMITS, 0, 'limits.');
+    this._quotaDefaults = resolveQuotas(limits, DEFAULT_QUOTAS, 'limits.');
   }
 
   /**
@@ -79,7 +83,8 @@ export class Supervisor {
     const image = await this._options.catalog.get(imageRef);
     const id = randomId();
     const config = resolveConfig(image, options, hostnameOf(id), this._limitDefaults);
-    const program = await this._program(image, config.command[0]!);
+    const quotas = resolveQuotas(options, this._quotaDefaults);
+    const program = await this._program(image, config.command[0]!, quotas.memoryPages);
     const directories = checkDirectories(options.directories);
     const networks = this._networksFor(options.networks);
     const listen = checkListenPorts(options.listen);
@@ -88,15 +93,17 @@ export class Supervisor {
     const worker = this._options.pool.acquire();
     const api = worker.api;
     const control = new ControlBlock();
+    control.setQuotas(quotaWords(quotas));
     const mailbox = new FileMailboxClient(() => control.wake());
     const stdin = new StdinPump(control);
     const record = new ContainerRecord(id, name, image, config, program, worker, api, control, stdin, new ContainerFiles(mailbox));
     record.listen = listen;
+    record.quotas = quotas;
     if (config.tty) record.tty = new TerminalDevice(control, stdin, api);
     const net = this.network.attach({ id, name, hostname: hostnameOf(id) });
     for (const { network, aliases } of networks) this.network.registry.connect(network, { id, name, hostname: hostnameOf(id) }, aliases);
     const services = new MessageChannel();
-    expose(this._services, services.port1);
+    expose(this._servicesFor(quotas.memoryPages), services.port1);
     this._containers.set(record.id, record);
     worker.handle.onMessage((data) => { if (isWorkerMessage(data)) this._onWorkerMessage(record, data); });
     worker.handle.onCrash((reason) => this._onWorkerLost(record, `the container's worker crashed: ${reason}`));
@@ -149,6 +156,7 @@ export class Supervisor {
     record.startedAt = Date.now();
     record.exit = undefined;
     record.usage.reset();
+    record.control.resetQuotaUsage();
     this._onEvent.fire({ type: 'started', id: record.id });
     record.api.run({
       runId,
@@ -247,8 +255,8 @@ export class Supervisor {
       name: record.name,
       state: record.state,
       time: now,
-      cpu: { timeMs: usage.cpuMs },
-      memory: { bytes: usage.memoryBytes, peakBytes: usage.peakBytes, limitBytes: DEFAULT_MEMORY_LIMIT_BYTES },
+      cpu: { timeMs: usage.cpuMs, throttledMs: record.control.quotaUsage().throttledMs, limitMs: record.quotas.cpuTimeMs, cpus: record.quotas.cpus },
+      memory: { bytes: usage.memoryBytes, peakBytes: usage.peakBytes, limitBytes: record.quotas.memoryBytes },
       disk: { bytes: usage.diskBytes, inodes: usage.diskInodes, limitBytes: limits.disk.bytes, limitInodes: limits.disk.inodes },
       pids: { current: usage.processes, limit: limits.pids },
       fds: { open: usage.openFiles, limitPerProcess: limits.fds },
@@ -369,7 +377,8 @@ export class Supervisor {
     const runId = record.runId;
     void record.worker.handle.terminate();
     if (record.runId === runId && record.state === 'running') {
-      record.workerLost = 'its worker was terminated because the program did not stop at SIGKILL (no syscall); the writable layer is lost';
+      const note = record.program.kind === 'wasm' ? uninstrumentedNote(record.program.module) : undefined;
+      record.workerLost = `its worker was terminated because the program did not stop at SIGKILL (no syscall${note ? `; ${note}` : ''}); the writable layer is lost`;
       this._finish(record, { kind: 'signal', signal: SIGNALS.SIGKILL! }, 'dead');
     }
     return exit;
@@ -418,7 +427,7 @@ export class Supervisor {
   private _finish(record: ContainerRecord, exit: Parameters<typeof toExitStatus>[0], state: 'exited' | 'dead' = 'exited'): void {
     this._flushLines(record);
     this.network.release(record.id); // its connections reset, its listeners gone
-    const status = toExitStatus(exit, record.startedAt ?? Date.now(), Date.now());
+    const status = explainExit(toExitStatus(exit, record.startedAt ?? Date.now(), Date.now()), record.control.quotaUsage(), record.quotas);
     record.usage.endAll(status.finishedAt);
     record.finishRun(status, state);
     this._onEvent.fire({ type: 'exited', id: record.id, status });
@@ -441,30 +450,35 @@ export class Supervisor {
     }
   }
 
-  /** Services container workers may ask for (through a MessagePort each). */
-  private readonly _services: KernelServices = {
-    loadImageProgram: async (reference) => {
-      const image = await this._options.catalog.get(reference);
-      const program = await this._program(image, image.info.entrypoint[0] ?? image.info.cmd[0] ?? '');
-      if (program.kind !== 'wasm') throw new Error(`image ${image.info.name} does not hold a WASI program`);
-      return { module: program.module, driver: program.driver };
-    },
-  };
+  /** Services a container worker may ask for (through a MessagePort each); programs come capped at its memory limit. */
+  private _servicesFor(memoryPages: number): KernelServices {
+    return {
+      loadImageProgram: async (reference) => {
+        const image = await this._options.catalog.get(reference);
+        const program = await this._program(image, image.info.entrypoint[0] ?? image.info.cmd[0] ?? '', memoryPages);
+        if (program.kind !== 'wasm') throw new Error(`image ${image.info.name} does not hold a WASI program`);
+        return { module: program.module, driver: program.driver };
+      },
+    };
+  }
 
-  /** What the container's main process is: a WASI module (compiled once per runtime) or the built-in shell. */
-  private async _program(image: RunnableImage, command: string): Promise<InitProgram> {
+  /**
+   * What the container's main process is: a WASI module (compiled once per
+   * runtime and memory limit, instrumented) or the built-in shell.
+   */
+  private async _program(image: RunnableImage, command: string, memoryPages: number): Promise<InitProgram> {
     const entry = resolveEntrypoint(image, command);
     if (!entry) throw new EntrypointNotFoundError(command, image.info.name);
     const data = entry.data;
     if (data[0] === 0x00 && data[1] === 0x61 && data[2] === 0x73 && data[3] === 0x6d) {
       const driver = image.info.labels['io.flotilla.driver'];
       if (driver !== undefined && driver !== 'ruby') throw new InvalidOptionsError('image', `image ${image.info.name} asks for the unknown driver "${driver}" (label io.flotilla.driver)`);
-      const module = await this._options.modules.get(`${image.info.id}:${entry.path}`, () => data.slice(), driver);
+      const module = await this._options.modules.get(`${image.info.id}:${entry.path}`, () => data.slice(), driver, { memoryPages });
       return driver === 'ruby' ? { kind: 'wasm', module, driver } : { kind: 'wasm', module };
     }
     const firstLine = new TextDecoder().decode(data.slice(0, 256)).split('\n')[0]!.trimEnd();
     if (firstLine === '#!flotilla:sh') return { kind: 'shell' };
-    if (firstLine.startsWith('#!flotilla:program ')) return { kind: 'wasm', ...(await this._services.loadImageProgram(firstLine.slice(19).trim())) };
+    if (firstLine.startsWith('#!flotilla:program ')) return { kind: 'wasm', ...(await this._servicesFor(memoryPages).loadImageProgram(firstLine.slice(19).trim())) };
     throw new EntrypointNotExecutableError(entry.path, image.info.name);
   }
 

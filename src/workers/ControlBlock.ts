@@ -32,7 +32,7 @@ const CPU_USED_MS = 17; // CPU time the run's instrumented programs used, as the
 const THROTTLED_MS = 18; // time the run's programs slept to keep to the cpus share
 const CPU_PERIOD = 19; // the throttle's current period number (time / CPU_PERIOD_MS)
 const CPU_PERIOD_USED_US = 20; // CPU time used in that period, µs
-const QUOTA_EVENTS = 21; // QUOTA_CPU_TIME: the CPU-time limit ended the run; QUOTA_OOM: a program ran out of memory
+const QUOTA_EVENTS = 21; // QUOTA_CPU_TIME: the CPU-time limit ended the run; QUOTA_OOM: a program's memory.grow failed
 const WORDS = 22;
 const STDIN_OFFSET = WORDS * 4;
 
@@ -43,6 +43,18 @@ export const QUOTA_OOM = 2;
 /** Bytes of output a terminal may have in flight to the supervisor; past it, writers wait (see reserveOutput). */
 export const OUTPUT_WINDOW = 256 * 1024;
 const OUTPUT_WAIT_SLICE_MS = 20;
+
+/** A run's quota usage on the container's block (see GuestGovernor). */
+export interface QuotaUsage {
+  /** CPU time the run's instrumented programs used, accounted at their interrupt checks (ms). */
+  readonly cpuMs: number;
+  /** Time the run's programs slept to keep to the cpus share (ms). */
+  readonly throttledMs: number;
+  /** The CPU-time limit ended the run. */
+  readonly cpuTimeExceeded: boolean;
+  /** A program's memory.grow failed at its limit in this run. */
+  readonly outOfMemory: boolean;
+}
 
 export class ControlBlock {
   readonly buffer: SharedArrayBuffer;
@@ -295,7 +307,7 @@ export class ControlBlock {
   }
 
   /** The run's quota usage: CPU time accounted by checks, time throttled, and which limits were hit. */
-  quotaUsage(): { cpuMs: number; throttledMs: number; cpuTimeExceeded: boolean; outOfMemory: boolean } {
+  quotaUsage(): QuotaUsage {
     const events = Atomics.load(this._words, QUOTA_EVENTS);
     return {
       cpuMs: Atomics.load(this._words, CPU_USED_MS),
