@@ -11,9 +11,28 @@ export class UsageMeter {
   bytes = 0;
   inodes = 0;
   readonly maxFileSize: number;
+  /** Called after every change of `bytes` or `inodes` (e.g. to publish them in shared memory). */
+  onChange: ((meter: UsageMeter) => void) | undefined;
 
-  constructor(private readonly limits: FsLimits = {}) {
+  constructor(private limits: FsLimits = {}) {
     this.maxFileSize = limits.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  }
+
+  /**
+   * Sets the quotas from now on (a container's limits apply to what it
+   * writes, not to the files it was set up with); what is already held
+   * stays even when it is past them. The largest file size does not change.
+   */
+  setLimits(limits: Omit<FsLimits, 'maxFileSize'>): void {
+    this.limits = { ...limits, maxFileSize: this.maxFileSize };
+  }
+
+  get maxBytes(): number | undefined {
+    return this.limits.maxBytes;
+  }
+
+  get maxInodes(): number | undefined {
+    return this.limits.maxInodes;
   }
 
   snapshot(): FsUsage {
@@ -40,16 +59,19 @@ export class UsageMeter {
 
   addBytes(delta: number): void {
     this.bytes += delta;
+    this.onChange?.(this);
   }
 
   /** `force` skips the limit: removals must succeed even when the quota is full. */
   addInode(force = false): void {
     if (!force) this.check(0, 1);
     this.inodes++;
+    this.onChange?.(this);
   }
 
   releaseInode(): void {
     this.inodes--;
+    this.onChange?.(this);
   }
 
   private error(message: string): FsError {

@@ -149,3 +149,22 @@ describe('file size limit', () => {
     expect(readAll(f)).toBe('abcd');
   });
 });
+
+describe('limits set after set-up', () => {
+  it('apply from then on, keep what is held, and report every change', () => {
+    const fs = new ContainerFs();
+    fs.writeFile('/setup', '0123456789');
+    const seen: Array<[number, number]> = [];
+    fs.meter.onChange = (meter) => seen.push([meter.bytes, meter.inodes]);
+    fs.meter.setLimits({ maxBytes: 12, maxInodes: 2, limitError: 'EDQUOT' });
+    expect([fs.meter.maxBytes, fs.meter.maxInodes]).toEqual([12, 2]);
+    const f = fs.root.createFile('f');
+    f.write(enc('ab'), 0);
+    expectCode(() => f.write(enc('c'), 2), 'EDQUOT');
+    expectCode(() => fs.root.createFile('g'), 'EDQUOT');
+    expect(readAll(fs.lookupPath('/setup') as FsFile)).toBe('0123456789');
+    expect(seen).toEqual([[10, 2], [12, 2]]);
+    fs.root.unlink('f');
+    expect(seen.at(-1)).toEqual([10, 1]);
+  });
+});

@@ -2,7 +2,7 @@
 // container's FileMailbox: works while its program runs or waits.
 
 import type { TreeEntry } from '../api/types';
-import { FileMailboxClient, MAILBOX_CHUNK, type MailboxRequest } from '../workers/FileMailbox';
+import { FileMailboxClient, MAILBOX_CHUNK, type MailboxRequest, type TreeListing } from '../workers/FileMailbox';
 
 export class ContainerFiles {
   constructor(private readonly _mailbox: FileMailboxClient) {}
@@ -32,17 +32,32 @@ export class ContainerFiles {
   }
 
   async listDir(path: string): Promise<string[]> {
-    return (await this._call({ op: 'list', path })).names ?? [];
+    return this._listing<string[]>('list', path);
   }
 
   async readTree(path: string): Promise<TreeEntry[]> {
-    const listing = (await this._call({ op: 'tree', path })).entries ?? [];
+    const listing = await this._listing<TreeListing[]>('tree', path);
     const base = path.replace(/\/+$/, '');
     const entries: TreeEntry[] = [];
     for (const entry of listing) {
       entries.push(entry.kind === 'file' ? { ...entry, data: await this.readFile(`${base}${entry.path}`) } : entry);
     }
     return entries;
+  }
+
+  /** A listing's JSON, read chunk by chunk (a big directory or a deep tree does not fit one answer). */
+  private async _listing<T>(op: 'list' | 'tree', path: string): Promise<T> {
+    const first = await this._call({ op, path, offset: 0 });
+    const size = first.size ?? first.data.length;
+    const bytes = new Uint8Array(size);
+    bytes.set(first.data);
+    for (let offset = first.data.length; offset < size;) {
+      const next = await this._call({ op, path, offset });
+      if (next.data.length === 0) throw new Error('the listing changed while it was read');
+      bytes.set(next.data, offset);
+      offset += next.data.length;
+    }
+    return JSON.parse(new TextDecoder().decode(bytes)) as T;
   }
 
   private async _call(request: MailboxRequest, data?: Uint8Array) {

@@ -6,10 +6,11 @@ import type { ContainerOptions } from '../api/types';
 import type { ContainerConfig } from './ContainerRecord';
 import { InvalidOptionsError } from './errors';
 import type { RunnableImage } from './ImageCatalog';
+import { DEFAULT_LIMITS, resolveLimits, type ResolvedLimits } from './limits';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export function resolveConfig({ info: image }: RunnableImage, options: ContainerOptions, hostname: string): ContainerConfig {
+export function resolveConfig({ info: image }: RunnableImage, options: ContainerOptions, hostname: string, limitDefaults: ResolvedLimits = DEFAULT_LIMITS): ContainerConfig {
   const entrypoint = options.entrypoint ? checkStrings('entrypoint', options.entrypoint) : image.entrypoint;
   // As in Docker, a new entrypoint drops the image's Cmd.
   const cmd = options.args ? checkStrings('args', options.args) : options.entrypoint ? [] : image.cmd;
@@ -17,15 +18,17 @@ export function resolveConfig({ info: image }: RunnableImage, options: Container
   if (command.length === 0) throw new InvalidOptionsError('args', `image ${image.name} has no Entrypoint or Cmd, so a command is required`);
   const workdir = options.workdir ?? (image.workdir || '/');
   if (!workdir.startsWith('/')) throw new InvalidOptionsError('workdir', `"${workdir}" must be an absolute path`);
+  const preopens = ['/', ...checkPreopens(options.preopens ?? [])];
   return {
     command,
     env: mergeEnv(image.env, options.env, workdir, hostname),
     workdir,
-    preopens: ['/', ...checkPreopens(options.preopens ?? [])],
+    preopens,
     tty: options.tty ?? false,
     openStdin: options.openStdin ?? options.tty ?? false,
     initialStdin: typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin,
     labels: { ...image.labels, ...options.labels },
+    limits: resolveLimits(options, limitDefaults, preopens.length - 1),
   };
 }
 

@@ -123,6 +123,10 @@ export class Launcher {
         case 'EACCES':
           await interp.error(io, `${name}: Permission denied`);
           return 126;
+        case 'EAGAIN':
+          // The container's process limit (pids): bash's words for a failed fork, and its status.
+          await interp.error(io, 'fork: Resource temporarily unavailable');
+          return 126;
         default:
           await interp.error(io, `${name}: ${e.message}`);
           return 126;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERRNO_BADF, ERRNO_NOTCAPABLE, ERRNO_NOTDIR, ERRNO_SPIPE, RIGHTS_FD_READ, RIGHTS_FD_SEEK } from './constants';
+import { ERRNO_BADF, ERRNO_MFILE, ERRNO_NOTCAPABLE, ERRNO_NOTDIR, ERRNO_SPIPE, RIGHTS_FD_READ, RIGHTS_FD_SEEK } from './constants';
 import { SyscallError } from './errors';
 import { HandleTable, type Handle } from './HandleTable';
 import { CollectOutput } from './testing/fakes';
@@ -57,5 +57,16 @@ describe('HandleTable', () => {
     const a = new HandleTable(); const b = new HandleTable();
     a.add(out());
     expect(b.add(out())).toBe(0);
+  });
+  it('keeps fd numbers below its open-file limit: MFILE past it, BADF for renumbering to it', () => {
+    const counts: number[] = [];
+    const t = new HandleTable(3, (open) => counts.push(open));
+    expect([t.add(out()), t.add(out()), t.add(out())]).toEqual([0, 1, 2]);
+    expect(errnoOf(() => t.add(out()))).toBe(ERRNO_MFILE);
+    expect(errnoOf(() => t.renumber(0, 3))).toBe(ERRNO_BADF);
+    t.close(1);
+    expect(t.add(out())).toBe(1);
+    t.renumber(0, 2);
+    expect(counts).toEqual([1, 2, 3, 2, 3, 2]);
   });
 });

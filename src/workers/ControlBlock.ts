@@ -19,7 +19,7 @@ const EOF_AT = 7; // the stdin ring's write position where the pending end-of-in
 const MEMORY_PAGES = 8; // its linear memory, in 64 KiB pages
 const PEAK_PAGES = 9;
 const WAITED_MS = 10; // time spent blocked (stdin, pipes, sleep): CPU time is the rest
-const SLEEPING = 11; // 1 while blocked
+const SLEEPING = 11; // while blocked: when it began (ms, modulo BLOCK_CLOCK, never 0); 0 when not
 const OPEN_FDS = 12; // its open file descriptors (stats)
 // Output flow control, on a terminal's block (the container's own or an exec session's):
 const OUTPUT_PENDING = 13; // bytes of stdout/stderr posted to the supervisor and not yet taken by it
@@ -183,22 +183,27 @@ export class ControlBlock {
   /** Runs a blocking wait of this process (on any word), accounted as sleeping. */
   blocked(wait: () => void): void {
     const started = Date.now();
-    Atomics.store(this._words, SLEEPING, 1);
+    Atomics.store(this._words, SLEEPING, blockClock(started));
     try {
       wait();
     } finally {
-      Atomics.store(this._words, SLEEPING, 0);
+      // Added before the mark is cleared: a reader in between counts the wait twice (usage() reads the
+      // mark first), never not at all, so the CPU time it derives may lag for an instant but never jumps.
       Atomics.add(this._words, WAITED_MS, Date.now() - started);
+      Atomics.store(this._words, SLEEPING, 0);
     }
   }
 
   /** What the process published: memory now and at peak (bytes), blocked time (ms), whether it is blocked, open fds. */
   usage(): { memoryBytes: number; peakBytes: number; waitedMs: number; sleeping: boolean; openFiles: number } {
+    // The wait in progress counts as blocked time too: a process asleep for a minute has not used a minute of CPU.
+    const since = Atomics.load(this._words, SLEEPING);
+    const current = since === 0 ? 0 : (blockClock(Date.now()) - since + BLOCK_CLOCK) % BLOCK_CLOCK;
     return {
       memoryBytes: Atomics.load(this._words, MEMORY_PAGES) * 65536,
       peakBytes: Atomics.load(this._words, PEAK_PAGES) * 65536,
-      waitedMs: Atomics.load(this._words, WAITED_MS),
-      sleeping: Atomics.load(this._words, SLEEPING) === 1,
+      waitedMs: Atomics.load(this._words, WAITED_MS) + current,
+      sleeping: since !== 0,
       openFiles: Atomics.load(this._words, OPEN_FDS),
     };
   }
@@ -324,4 +329,11 @@ export class ControlBlock {
   get stdinWanted(): boolean {
     return Atomics.load(this._words, STDIN_WANTED) === 1;
   }
+}
+
+/** The clock of a wait's start, in an Int32 word: ms modulo 2^31 - 1 (24 days), 0 kept for "not waiting". */
+const BLOCK_CLOCK = 0x7fffffff;
+
+function blockClock(ms: number): number {
+  return ms % BLOCK_CLOCK || 1;
 }

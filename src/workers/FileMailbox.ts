@@ -3,7 +3,8 @@
 // requests cannot arrive as messages: they go through this shared mailbox,
 // which the worker serves at every syscall and whenever the program waits
 // (stdin, poll_oneoff), and from its event loop when no program runs.
-// Big files travel in chunks of CHUNK bytes.
+// Big files, directory listings and tree listings travel in chunks of
+// MAILBOX_CHUNK bytes (a request names the offset it wants).
 
 const STATE = 0;
 const HEADER_LENGTH = 1;
@@ -20,11 +21,13 @@ const RESPONSE = 3; // the worker's answer is ready
 export type MailboxRequest =
   | { readonly op: 'read'; readonly path: string; readonly offset: number }
   | { readonly op: 'write'; readonly path: string; readonly offset: number }
-  | { readonly op: 'list'; readonly path: string }
-  | { readonly op: 'tree'; readonly path: string };
+  /** The names in a directory, as JSON (string[]) in chunks: `size` is its length in bytes. */
+  | { readonly op: 'list'; readonly path: string; readonly offset: number }
+  /** Everything under a directory, as JSON (TreeListing[]) in chunks: `size` is its length in bytes. */
+  | { readonly op: 'tree'; readonly path: string; readonly offset: number };
 
 export type MailboxResponse =
-  | { readonly ok: true; readonly size?: number; readonly names?: string[]; readonly entries?: TreeListing[] }
+  | { readonly ok: true; readonly size?: number }
   | { readonly ok: false; readonly message: string };
 
 export interface TreeListing {
@@ -134,7 +137,12 @@ export class FileMailboxServer {
     } catch (error) {
       answer = { response: { ok: false, message: error instanceof Error ? error.message : String(error) } };
     }
-    this._memory.writeMessage(answer.response, answer.data ?? new Uint8Array(0));
+    try {
+      this._memory.writeMessage(answer.response, answer.data ?? new Uint8Array(0));
+    } catch (error) {
+      // An answer that does not fit must not leave the client waiting (nor end serveForever).
+      this._memory.writeMessage({ ok: false, message: error instanceof Error ? error.message : String(error) }, new Uint8Array(0));
+    }
     Atomics.store(words, STATE, RESPONSE);
     Atomics.notify(words, STATE);
   }

@@ -7,6 +7,14 @@ import type { FsDirectory } from '../fs/types';
 import { MAILBOX_CHUNK, type MailboxHandler, type TreeListing } from './FileMailbox';
 
 export function fileService(fs: ContainerFs): MailboxHandler {
+  // A listing is encoded when its first chunk is asked for and kept for the chunks after it.
+  let listing: { readonly key: string; readonly bytes: Uint8Array } | undefined;
+  const chunkOf = (key: string, offset: number, encode: () => unknown) => {
+    if (offset === 0 || listing?.key !== key) listing = { key, bytes: new TextEncoder().encode(JSON.stringify(encode())) };
+    const bytes = listing.bytes;
+    if (offset + MAILBOX_CHUNK >= bytes.length) listing = undefined; // the last chunk: nothing more to keep
+    return { response: { ok: true as const, size: bytes.length }, data: bytes.subarray(offset, offset + MAILBOX_CHUNK) };
+  };
   return (request, data) => {
     switch (request.op) {
       case 'read': {
@@ -28,31 +36,36 @@ export function fileService(fs: ContainerFs): MailboxHandler {
         return { response: { ok: true } };
       }
       case 'list':
-        return { response: { ok: true, names: fs.list(request.path) } };
-      case 'tree': {
-        const root = fs.lookupPath(request.path);
-        if (root?.kind !== 'directory') throw new Error('not a directory');
-        return { response: { ok: true, entries: listTree(root) } };
-      }
+        return chunkOf(`list:${request.path}`, request.offset, () => fs.list(request.path));
+      case 'tree':
+        return chunkOf(`tree:${request.path}`, request.offset, () => {
+          const root = fs.lookupPath(request.path);
+          if (root?.kind !== 'directory') throw new Error('not a directory');
+          return listTree(root);
+        });
     }
   };
 }
 
+/** Depth first, parents before children; iterative, so a deeply nested tree cannot overflow the stack. */
 function listTree(root: FsDirectory): TreeListing[] {
   const entries: TreeListing[] = [];
-  const walk = (dir: FsDirectory, prefix: string): void => {
+  const pending: Array<{ dir: FsDirectory; prefix: string }> = [{ dir: root, prefix: '' }];
+  while (pending.length > 0) {
+    const { dir, prefix } = pending.pop()!;
+    const subdirectories: Array<{ dir: FsDirectory; prefix: string }> = [];
     for (const [name, node] of dir.entries()) {
       const path = `${prefix}/${name}`;
       if (node.kind === 'directory') {
         entries.push({ path, kind: 'directory' });
-        walk(node, path);
+        subdirectories.push({ dir: node, prefix: path });
       } else if (node.kind === 'symlink') {
         entries.push({ path, kind: 'symlink', target: node.target });
       } else {
         entries.push({ path, kind: 'file', size: node.size() });
       }
     }
-  };
-  walk(root, '');
+    pending.push(...subdirectories.reverse());
+  }
   return entries;
 }

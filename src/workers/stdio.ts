@@ -1,11 +1,12 @@
 // The standard streams of a process in a container worker: stdin reads the
 // shared ring the supervisor fills, stdout/stderr post their bytes to the
 // supervisor at once (the first byte of output is what start latency is
-// measured by).
+// measured by), unless the supervisor is behind (flow control).
 
 import type { InputStream, OutputStream } from '../wasi/host';
 import type { ControlBlock } from './ControlBlock';
 import { PROTOCOL_VERSION } from './protocol';
+import { writeOutput, type OutputFlow } from './outputFlow';
 import type { PostMessage } from './ContainerRuntime';
 
 export class ProcessStdin implements InputStream {
@@ -47,12 +48,13 @@ export class MessageOutput implements OutputStream {
     private readonly _runId: number,
     private readonly _fd: 1 | 2,
     readonly isTerminal: boolean,
+    /** Flow control: waits while the supervisor is behind (see outputFlow.ts). */
+    private readonly _flow: OutputFlow,
   ) {}
 
   write(bytes: Uint8Array): number {
     if (bytes.length === 0) return 0;
-    const data = bytes.slice();
-    this._post({ flotilla: PROTOCOL_VERSION, type: 'output', runId: this._runId, fd: this._fd, data }, [data.buffer]);
+    writeOutput(this._flow, bytes, (data) => this._post({ flotilla: PROTOCOL_VERSION, type: 'output', runId: this._runId, fd: this._fd, data }, [data.buffer]));
     return bytes.length;
   }
 }

@@ -6,6 +6,7 @@
 import type { FsFile } from '../../fs/types';
 import { ShellHostError, type ShellStream } from '../../shell/host';
 import type { ControlBlock } from '../ControlBlock';
+import { writeOutputAsync } from '../outputFlow';
 import { Pipe } from './Pipe';
 
 export class PipeStream implements ShellStream {
@@ -65,14 +66,23 @@ export class ContainerInputStream implements ShellStream {
 
 /** A terminal's stdout or stderr (terminal 0: the container's log and terminal). */
 export class ContainerOutputStream implements ShellStream {
-  constructor(readonly fd: 1 | 2, private readonly _post: (fd: 1 | 2, data: Uint8Array) => void, readonly isTerminal: boolean, readonly terminal = 0) {}
+  constructor(
+    readonly fd: 1 | 2,
+    private readonly _post: (fd: 1 | 2, data: Uint8Array) => void,
+    readonly isTerminal: boolean,
+    readonly terminal = 0,
+    /** The terminal's control block: flow control against its output window (outputFlow.ts). */
+    private readonly _control?: ControlBlock,
+  ) {}
 
   async read(): Promise<Uint8Array | null> {
     throw new ShellHostError('EIO', 'Bad file descriptor');
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (bytes.length > 0) this._post(this.fd, bytes.slice());
+    if (bytes.length === 0) return;
+    if (this._control) await writeOutputAsync(this._control, bytes, (data) => this._post(this.fd, data));
+    else this._post(this.fd, bytes.slice());
   }
 
   close(): void {}

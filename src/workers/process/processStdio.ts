@@ -6,6 +6,7 @@ import type { InputStream, OutputStream } from '../../wasi/host';
 import { ProcessKilled } from '../../wasi/errors';
 import type { ControlBlock } from '../ControlBlock';
 import { Pipe } from '../kernel/Pipe';
+import { writeOutput } from '../outputFlow';
 import type { StdioDescriptor } from './processProtocol';
 
 const SIGPIPE = 13;
@@ -52,14 +53,17 @@ export function outputFor(descriptor: StdioDescriptor, context: StdioContext): O
         },
       };
     }
-    case 'container-out':
+    case 'container-out': {
+      // Flow control against the terminal's window (outputFlow.ts): the supervisor releases what it takes.
+      const flow = { terminal: context.containerControl, check: context.check, block: context.block };
       return {
         isTerminal: context.tty,
         write: (bytes) => {
-          if (bytes.length > 0) context.postOutput(descriptor.fd, bytes.slice());
+          writeOutput(flow, bytes, (data) => context.postOutput(descriptor.fd, data));
           return bytes.length;
         },
       };
+    }
     default:
       return { isTerminal: false, write: (bytes) => bytes.length };
   }
