@@ -1,4 +1,4 @@
-import type { ContainerInfo, FlotillaRuntime } from '../api/types';
+import type { ContainerInfo, ContainerStats, FlotillaRuntime } from '../api/types';
 import { formatArgs } from './args';
 import { h } from './dom';
 import { describeExit, errorMessage } from './format';
@@ -10,6 +10,10 @@ export class ContainersPanel {
   private readonly empty: HTMLElement;
   private readonly count: HTMLElement;
   private scheduled = false;
+  /** The usage cell of each listed container, refreshed in place (rows are not rebuilt for it). */
+  private readonly usageCells = new Map<string, HTMLElement>();
+  /** The last sample per container, for CPU % between two samples. */
+  private readonly lastSample = new Map<string, ContainerStats>();
 
   constructor(
     private readonly rt: FlotillaRuntime,
@@ -46,6 +50,7 @@ export class ContainersPanel {
               h('th', { scope: 'col' }, 'Command'),
               h('th', { scope: 'col' }, 'State'),
               h('th', { scope: 'col' }, 'Exit'),
+              h('th', { scope: 'col', title: 'CPU, memory and processes of running containers (container.stats())' }, 'Usage'),
               h('th', { scope: 'col' }, h('span', { className: 'visually-hidden' }, 'Actions')),
             ),
           ),
@@ -58,6 +63,8 @@ export class ContainersPanel {
       if (event.type !== 'log') this.schedule();
     });
     this.render();
+    // Reading stats is a few shared-memory loads per container: once a second is nothing.
+    setInterval(() => this.refreshUsage(), USAGE_REFRESH_MS);
   }
 
   private schedule(): void {
@@ -74,7 +81,9 @@ export class ContainersPanel {
       .list({ all: true })
       .filter((info) => !this.hide(info))
       .sort((a, b) => b.createdAt - a.createdAt);
+    this.usageCells.clear();
     this.body.replaceChildren(...list.map((info) => this.row(info)));
+    this.refreshUsage();
     this.count.textContent = String(list.length);
     this.empty.hidden = list.length > 0;
   }
@@ -90,6 +99,7 @@ export class ContainersPanel {
       h('td', { className: 'command' }, formatArgs(info.command)),
       h('td', {}, h('span', { className: `state state-${info.state}` }, info.state)),
       h('td', { title: exit ? describeExit(exit) : '', className: exit && exit.exitCode !== 0 ? 'exit-bad' : 'exit' }, exit ? `${exit.exitCode} ${exit.reason === 'exited' ? '' : exit.reason}`.trim() : ''),
+      this.usageCell(info),
       h(
         'td',
         { className: 'actions' },
@@ -103,6 +113,37 @@ export class ContainersPanel {
           : h('button', { type: 'button', 'aria-label': `Remove ${info.name}`, onclick: () => void this.act(info.id, 'remove') }, 'Remove'),
       ),
     );
+  }
+
+  private usageCell(info: ContainerInfo): HTMLElement {
+    const cell = h('td', { className: 'usage' });
+    if (info.state === 'running') this.usageCells.set(info.id, cell);
+    return cell;
+  }
+
+  /** "12% · 3.2 MiB · 2 pids" in each running container's row; the details in its tooltip. */
+  private refreshUsage(): void {
+    for (const [id, cell] of this.usageCells) {
+      let stats: ContainerStats;
+      try {
+        stats = this.rt.get(id).stats();
+      } catch {
+        continue; // removed meanwhile: the next render drops the row
+      }
+      const last = this.lastSample.get(id);
+      this.lastSample.set(id, stats);
+      const cpu = last && stats.time > last.time ? Math.max(0, Math.round(((stats.cpu.timeMs - last.cpu.timeMs) / (stats.time - last.time)) * 100)) : undefined;
+      cell.textContent = `${cpu === undefined ? '–' : `${cpu}%`} · ${mib(stats.memory.bytes)} · ${stats.pids.current} pid${stats.pids.current === 1 ? '' : 's'}`;
+      cell.title = [
+        `CPU time ${Math.round(stats.cpu.timeMs)} ms`,
+        `memory ${mib(stats.memory.bytes)} (peak ${mib(stats.memory.peakBytes)}, limit ${mib(stats.memory.limitBytes)})`,
+        `processes ${stats.pids.current} of ${stats.pids.limit}; open files ${stats.fds.open} (limit ${stats.fds.limitPerProcess} each)`,
+        `disk ${mib(stats.disk.bytes)} of ${mib(stats.disk.limitBytes)}, ${stats.disk.inodes} of ${stats.disk.limitInodes} inodes`,
+        `log ${mib(stats.logs.bytes)} kept, ${mib(stats.logs.droppedBytes)} dropped`,
+        `network ${mib(stats.network.bytesReceived)} in, ${mib(stats.network.bytesSent)} out, ${stats.network.openConnections} open connections`,
+      ].join('\n');
+    }
+    for (const id of this.lastSample.keys()) if (!this.usageCells.has(id)) this.lastSample.delete(id);
   }
 
   private hasTty(id: string): boolean {
@@ -129,4 +170,10 @@ export class ContainersPanel {
     await Promise.allSettled(ended.map((c) => this.rt.get(c.id).remove()));
     this.schedule();
   }
+}
+
+const USAGE_REFRESH_MS = 1000;
+
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MiB`;
 }
