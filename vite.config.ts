@@ -9,11 +9,16 @@ const imagesDir = join(root, 'build', 'images');
 const imagesWatch = join(root, 'images');
 
 // SharedArrayBuffer and Atomics.wait need a cross-origin isolated page.
+// Resources are `cross-origin`: a host page (host.html) on another site,
+// embedded by the playground or the fleet page, must be allowed in.
 const isolationHeaders: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
 };
+
+// Hosts in development are other sites of this server: h1.localhost, h2.localhost, …
+const allowedHosts = ['localhost', '.localhost', '127.0.0.1'];
 
 /** Every top-level *.html is a page: index.html now, fleet.html and others later. */
 function pages(): Record<string, string> {
@@ -135,8 +140,8 @@ function flotillaImages(): Plugin {
 
 export default defineConfig({
   plugins: [flotillaImages()],
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  server: { headers: isolationHeaders, allowedHosts },
+  preview: { headers: isolationHeaders, allowedHosts },
   worker: { format: 'es' },
   // Crawl the container worker too: a dependency first met when a worker
   // starts would make the dev server re-optimize and reload the page.

@@ -10,7 +10,8 @@ export type ExitReason =
   | 'killed'    // stopped by a signal (stop, kill, Ctrl-C)
   | 'trapped'   // a WebAssembly trap (unreachable, out-of-bounds access, ...)
   | 'oom'       // out of memory: linear memory at its limit or the engine refused to allocate
-  | 'error';    // the container could not run (bad entrypoint, missing imports, worker lost)
+  | 'error'     // the container could not run (bad entrypoint, missing imports, worker lost)
+  | 'lost';     // its host (a frame of a fleet) crashed, stopped answering or was removed
 
 export interface ExitStatus {
   /** 0..255; 128+N for signal N (137 SIGKILL, 143 SIGTERM, 130 SIGINT); 1+ for traps and errors. */
