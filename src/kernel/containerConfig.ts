@@ -28,7 +28,8 @@ export function resolveConfig({ info: image }: RunnableImage, options: Container
     openStdin: options.openStdin ?? options.tty ?? false,
     initialStdin: typeof options.stdin === 'string' ? new TextEncoder().encode(options.stdin) : options.stdin,
     labels: { ...image.labels, ...options.labels },
-    limits: resolveLimits(options, limitDefaults, preopens.length - 1),
+    // Every process starts with the extra preopens and the pre-opened listening sockets as descriptors.
+    limits: resolveLimits(options, limitDefaults, preopens.length - 1 + (Array.isArray(options.listen) ? options.listen.length : 0)),
   };
 }
 

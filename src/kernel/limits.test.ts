@@ -27,7 +27,7 @@ describe('resolveLimits', () => {
     expect(reason({ pids: 2.5 })).toBe('invalid option pids: 2.5 is not a whole number');
     expect(reason({ pids: '8' })).toBe('invalid option pids: "8" is not a whole number');
     expect(reason({ fds: Number.NaN })).toBe('invalid option fds: NaN is not a whole number');
-    expect(reason({ fds: 2 })).toMatch(/^invalid option fds: 2 is out of range \(4 to 1048576\): stdin, stdout, stderr and the preopened directories/);
+    expect(reason({ fds: 2 })).toMatch(/^invalid option fds: 2 is out of range \(4 to 1048576\): stdin, stdout, stderr, the preopened directories/);
     expect(reason({ fds: 5 }, 2)).toMatch(/fds: 5 is out of range \(6 to/);
     expect(reason({ disk: { bytes: -1 } })).toMatch(/^invalid option disk.bytes: -1 is out of range/);
     expect(reason({ disk: { inodes: Infinity } })).toBe('invalid option disk.inodes: Infinity is not a whole number');

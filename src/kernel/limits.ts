@@ -38,8 +38,9 @@ const MAX_FDS = 1 << 20;
 const MIN_FDS = 4;
 
 /**
- * `options` over `defaults`, checked. `extraPreopens` are the container's
- * preopened directories besides '/': each takes a descriptor of every process.
+ * `options` over `defaults`, checked. `extraPreopens` counts the descriptors
+ * every process starts with besides stdio and '/' (more preopened
+ * directories, pre-opened listening sockets).
  */
 export function resolveLimits(options: ResourceLimits, defaults: ResolvedLimits = DEFAULT_LIMITS, extraPreopens = 0, prefix = ''): ResolvedLimits {
   const disk = options.disk;
@@ -70,7 +71,7 @@ export function resolveLimits(options: ResourceLimits, defaults: ResolvedLimits 
 function count(option: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value)) throw new InvalidOptionsError(option, `${describe(value)} is not a whole number`);
-  if (value < min || value > max) throw new InvalidOptionsError(option, `${value} is out of range (${min} to ${max})${option.endsWith('fds') && value < min ? ': stdin, stdout, stderr and the preopened directories need descriptors too' : ''}`);
+  if (value < min || value > max) throw new InvalidOptionsError(option, `${value} is out of range (${min} to ${max})${option.endsWith('fds') && value < min ? ': stdin, stdout, stderr, the preopened directories and listening sockets need descriptors too' : ''}`);
   return value;
 }
 
