@@ -10,6 +10,7 @@ import { ModuleCache, type CompileOptions } from '../kernel/ModuleCache';
 import { CHECK_IMPORT, GROW_IMPORT, INTERNAL_MODULE, MemoryLimitError, ReservedImportError } from '../wasm';
 import { noteUninstrumented, prepareGuest, type PreparedGuest } from '../workers/guestModule';
 import { Supervisor } from '../kernel/Supervisor';
+import type { NetworkUpstream } from '../kernel/network/NetworkControl';
 import type { WorkerFactory } from '../kernel/WorkerHandle';
 import { WorkerPool } from '../kernel/WorkerPool';
 import { WASI_PREVIEW1_FUNCTIONS, WASIX_MODULE, WASIX_SOCKET_FUNCTIONS } from '../wasi';
@@ -135,6 +136,19 @@ export class Runtime implements FlotillaRuntime {
 
   fetch(container: string, port: number, input?: string | Request, init?: RequestInit): Promise<Response> {
     return this._supervisor.fetch(container, port, input, init);
+  }
+
+  /**
+   * For a fleet of hosts (src/hosts): where this runtime's network asks
+   * about names and addresses of containers on other hosts.
+   */
+  joinFleetNetwork(upstream: NetworkUpstream): void {
+    this._supervisor.network.upstream = upstream;
+  }
+
+  /** For a fleet: a container on another host connects to `container`:port over `relay` (ECONNREFUSED when nobody listens). */
+  acceptRelay(container: string, port: number, from: { address: number; port: number }, relay: MessagePort): void {
+    this._supervisor.network.acceptRelay(this._supervisor.get(container).id, port, from, relay);
   }
 
   dispose(): Promise<void> {

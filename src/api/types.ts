@@ -107,6 +107,8 @@ export interface NetworkAttachment {
   readonly network: string;
   /** More names this container answers to on that network. */
   readonly aliases?: readonly string[];
+  /** A fixed address in the network's subnet (docker run --ip); default: the next free one. */
+  readonly ipAddress?: string;
 }
 
 export interface NetworkOptions {

@@ -5,16 +5,18 @@
 // or pack), moves on when a host is full, watches hosts with a heartbeat,
 // and reports the containers of a host that crashes or is removed as lost.
 
-import type { ContainerInfo, ContainerOptions, ContainerStats, FlotillaRuntime, Subscribe } from '../api/types';
+import { proxy, transfer } from 'comlink';
+import { formatIpv4, NetworkRegistry, parseIpv4 } from '../api';
+import type { ContainerInfo, ContainerOptions, ContainerStats, NetworkAttachment, NetworkInfo, NetworkOptions, Subscribe } from '../api/types';
 import { FleetContainer } from './FleetContainer';
 import { connectFrameHost } from './FrameHost';
-import { HostAgent } from './HostAgent';
+import { HostAgent, type HostRuntime } from './HostAgent';
 import { chooseHost, type Placement } from './placement';
-import type { HostAgentApi, HostEvent } from './protocol';
+import type { FleetNetworkUpstream, HostAgentApi, HostEvent } from './protocol';
 
 export interface FleetOptions {
   /** The page's own runtime as a host (default: none; the page then only schedules). */
-  readonly page?: FlotillaRuntime;
+  readonly page?: HostRuntime;
   /** Containers the page host runs at once (default 100). */
   readonly pageCapacity?: number;
   /** host.html URLs on other sites, e.g. http://h1.localhost:5173/host.html. */
@@ -29,7 +31,7 @@ export interface FleetOptions {
 
 export interface HostInfo {
   readonly id: string;
-  readonly kind: 'page' | 'frame';
+  readonly kind: 'local' | 'frame';
   readonly origin: string;
   readonly state: 'ready' | 'lost' | 'removed';
   readonly capacity: number;
@@ -59,7 +61,7 @@ export class FleetError extends Error {
 
 interface HostRecord {
   readonly id: string;
-  readonly kind: 'page' | 'frame';
+  readonly kind: 'local' | 'frame';
   readonly origin: string;
   readonly api: HostAgentApi;
   readonly frame?: HTMLIFrameElement;
@@ -79,6 +81,9 @@ export class Fleet {
   private readonly _heartbeat: ReturnType<typeof setInterval>;
   private _nextHost = 0;
   private _frameParent: HTMLElement | undefined;
+  /** Fleet-wide networks: one address space and one name space across hosts. */
+  private readonly _registry = new NetworkRegistry();
+  private readonly _networkOptions = new Map<string, NetworkOptions>();
   placement: Placement;
 
   private constructor(private readonly _options: FleetOptions) {
@@ -88,7 +93,7 @@ export class Fleet {
 
   static async create(options: FleetOptions = {}): Promise<Fleet> {
     const fleet = new Fleet(options);
-    if (options.page) await fleet._addPageHost(options.page, options.pageCapacity ?? DEFAULT_CAPACITY);
+    if (options.page) await fleet.addLocalHost(options.page, options.pageCapacity ?? DEFAULT_CAPACITY);
     // Frames start in parallel: each boots a runtime in its own process.
     const results = await Promise.allSettled((options.frames ?? []).map((url) => fleet.addHost(url)));
     const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -112,6 +117,8 @@ export class Fleet {
       else pendingEvents.push(events);
     });
     const facts = await connection.api.facts();
+    await connection.api.joinNetworks(proxy(this._upstream));
+    for (const [name, options] of this._networkOptions) await connection.api.createNetwork(name, options);
     const record: HostRecord = { id, kind: 'frame', origin: facts.origin, api: connection.api, frame: connection.frame, capacity: facts.capacity, state: 'ready', pending: 0, containers: new Set() };
     holder.record = record;
     this._hosts.set(id, record);
@@ -123,7 +130,7 @@ export class Fleet {
   /** Takes a frame host away (its frame is removed): its containers are reported lost. */
   removeHost(id: string, reason = 'its host was removed'): void {
     const host = this._host(id);
-    if (host.kind === 'page') throw new FleetError('HOST_NOT_FOUND', 'the page itself cannot be removed as a host');
+    if (host.kind === 'local') throw new FleetError('HOST_NOT_FOUND', 'the page itself cannot be removed as a host');
     if (host.state !== 'ready') return;
     host.state = 'removed';
     this._dropHost(host, reason, 'host-removed');
@@ -139,7 +146,20 @@ export class Fleet {
    * take it; FLEET_FULL when no host can.
    */
   async run(image: string, options: ContainerOptions & { host?: string } = {}): Promise<FleetContainer> {
-    const { host: wanted, ...containerOptions } = options;
+    const { host: wanted, ...rest } = options;
+    const attachments = this._allocateAddresses(rest.networks);
+    const containerOptions: ContainerOptions = { ...rest, networks: attachments };
+    try {
+      const container = await this._place(image, containerOptions, wanted);
+      this._joinRegistry(container, attachments);
+      return container;
+    } catch (error) {
+      this._releaseAddresses(attachments, rest.networks);
+      throw error;
+    }
+  }
+
+  private async _place(image: string, containerOptions: ContainerOptions, wanted: string | undefined): Promise<FleetContainer> {
     const tried = new Set<string>();
     for (;;) {
       const candidates = [...this._hosts.values()].filter((host) => !tried.has(host.id) && (wanted === undefined || host.id === wanted));
@@ -164,6 +184,41 @@ export class Fleet {
       }
       return this._track(host, info);
     }
+  }
+
+  /** Records where the container is in the fleet's registry (for names and routes across hosts). */
+  private _joinRegistry(container: FleetContainer, attachments: readonly NetworkAttachment[]): void {
+    for (const attachment of attachments) {
+      const network = this._registry.get(attachment.network);
+      this._registry.connect(network, { id: container.id, name: container.name, hostname: container.id.slice(0, 12) }, attachment.aliases ?? [], attachment.ipAddress);
+    }
+  }
+
+  /** Gives back addresses the fleet chose for a container that did not start (not those the caller fixed). */
+  private _releaseAddresses(attachments: readonly NetworkAttachment[], requested: ContainerOptions['networks']): void {
+    attachments.forEach((attachment, i) => {
+      const original = requested?.[i];
+      const fixed = typeof original === 'object' && original.ipAddress !== undefined;
+      if (attachment.ipAddress !== undefined && !fixed) {
+        const address = this._registry.get(attachment.network);
+        address.releaseAddress(parseIpv4(attachment.ipAddress)!);
+      }
+    });
+  }
+
+  /** A container whose host is gone is removed from the fleet's books only. */
+  private _forget(id: string): void {
+    const container = this._containers.get(id);
+    if (!container) return;
+    this._containers.delete(id);
+    for (const host of this._hosts.values()) host.containers.delete(id);
+    this._leaveRegistry(id);
+    container.dispose();
+    this._fire({ type: 'removed', id, host: container.hostId });
+  }
+
+  private _leaveRegistry(containerId: string): void {
+    for (const network of this._registry.networksOf(containerId)) this._registry.disconnect(network, containerId);
   }
 
   /** By id, id prefix or name. */
@@ -207,22 +262,76 @@ export class Fleet {
     this._listeners.clear();
   }
 
-  private async _addPageHost(rt: FlotillaRuntime, capacity: number): Promise<void> {
+  /** Fleet networks, as Docker's on one host: the same network (name, subnet) exists on every host. */
+  readonly networks = {
+    create: async (name: string, options: NetworkOptions = {}): Promise<NetworkInfo> => {
+      const network = this._registry.create(name, options);
+      const replicated = { ...options, subnet: network.info().subnet };
+      this._networkOptions.set(name, replicated);
+      await Promise.all(this._readyHosts().map((host) => host.api.createNetwork(name, replicated)));
+      return network.info();
+    },
+    list: (): NetworkInfo[] => this._registry.list().map((network) => network.info()),
+    inspect: (name: string): NetworkInfo => this._registry.get(name).info(),
+    remove: async (name: string): Promise<void> => {
+      this._registry.remove(name);
+      this._networkOptions.delete(name);
+      await Promise.all(this._readyHosts().map((host) => host.api.removeNetwork(name).catch(() => {})));
+    },
+  };
+
+  /** How hosts reach containers of other hosts: names and addresses from the fleet's registry, bytes over a relay. */
+  private readonly _upstream: FleetNetworkUpstream = {
+    resolve: async (from, name) => this._registry.resolveOn(this._registry.named(from.map((entry) => entry.network)), name),
+    connect: async (from, localPort, address, port) => {
+      const found = this._registry.reachableOn(this._registry.named(from.map((entry) => entry.network)), address);
+      const target = found ? this._containers.get(found.endpoint.containerId) : undefined;
+      if (!found || !target) throw Object.assign(new Error('Connection refused'), { code: 'ECONNREFUSED' });
+      const host = this._host(target.hostId);
+      const sourceAddress = from.find((entry) => entry.network === found.network.name)!.address;
+      const channel = new MessageChannel();
+      await host.api.acceptRelay(target.id, port, { address: sourceAddress, port: localPort }, transfer(channel.port2, [channel.port2]));
+      return transfer({ port: channel.port1, sourceAddress }, [channel.port1]);
+    },
+  };
+
+  /** Addresses for a new container on each of its networks, from the fleet's address space. */
+  private _allocateAddresses(networks: ContainerOptions['networks']): NetworkAttachment[] {
+    const requested: NetworkAttachment[] = (networks ?? ['bridge']).map((entry) => (typeof entry === 'string' ? { network: entry } : entry));
+    return requested.map((attachment) => {
+      const network = this._registry.get(attachment.network);
+      if (network.driver === 'null' || attachment.ipAddress !== undefined) return attachment;
+      return { ...attachment, ipAddress: formatIpv4(network.allocateAddress()) };
+    });
+  }
+
+  private _readyHosts(): HostRecord[] {
+    return [...this._hosts.values()].filter((host) => host.state === 'ready');
+  }
+
+  /**
+   * A runtime of this page (or Node process) as a host: the page's own, or
+   * more in Node, where there is no per-process wasm budget to spread over.
+   */
+  async addLocalHost(rt: HostRuntime, capacity = DEFAULT_CAPACITY): Promise<HostInfo> {
     const id = `h${++this._nextHost}`;
     const origin = typeof location === 'undefined' ? 'node' : location.origin;
     const agent = new HostAgent(rt, { origin, capacity, crossOriginIsolated: typeof crossOriginIsolated === 'boolean' ? crossOriginIsolated : false });
-    const record: HostRecord = { id, kind: 'page', origin, api: agent, capacity, state: 'ready', pending: 0, containers: new Set() };
+    const record: HostRecord = { id, kind: 'local', origin, api: agent, capacity, state: 'ready', pending: 0, containers: new Set() };
     this._hosts.set(id, record);
     await agent.subscribe((events) => this._onHostEvents(record, events));
+    await agent.joinNetworks(this._upstream);
+    for (const [name, options] of this._networkOptions) await agent.createNetwork(name, options);
     // Containers the runtime already holds (e.g. the playground's shells) count toward its load.
     for (const info of rt.list({ all: true })) this._track(record, info);
     this._fire({ type: 'host-added', host: this._hostInfo(record) });
+    return this._hostInfo(record);
   }
 
   private _track(host: HostRecord, info: ContainerInfo): FleetContainer {
     let container = this._containers.get(info.id);
     if (!container) {
-      container = new FleetContainer(info, host.id, host.api);
+      container = new FleetContainer(info, host.id, host.api, (id) => this._forget(id));
       this._containers.set(info.id, container);
       host.containers.add(info.id);
     }
@@ -244,14 +353,9 @@ export class Fleet {
           this._track(host, event.info).exited(event.info, event.status);
           this._fire({ type: 'exited', id: event.id, host: host.id, status: event.status });
           break;
-        case 'removed': {
-          const container = this._containers.get(event.id);
-          this._containers.delete(event.id);
-          host.containers.delete(event.id);
-          container?.dispose();
-          this._fire({ type: 'removed', id: event.id, host: host.id });
+        case 'removed':
+          this._forget(event.id); // already gone when the fleet removed it itself
           break;
-        }
         case 'log':
           this._containers.get(event.id)?.appendLogs(event.chunks);
           this._fire({ type: 'log', id: event.id, host: host.id });

@@ -31,10 +31,11 @@ export class FleetContainer {
   private readonly _onLog = emitter<LogChunk>();
   private readonly _onExit = emitter<ExitStatus>();
   private _waiters: Array<(status: ExitStatus) => void> = [];
+  private _hostGone = false;
   readonly onLog = this._onLog.subscribe;
   readonly onExit = this._onExit.subscribe;
 
-  constructor(info: ContainerInfo, readonly hostId: string, private readonly _host: HostAgentApi) {
+  constructor(info: ContainerInfo, readonly hostId: string, private readonly _host: HostAgentApi, private readonly _forget: (id: string) => void) {
     this._info = info;
   }
 
@@ -82,7 +83,11 @@ export class FleetContainer {
   stop(options: { timeoutMs?: number } = {}): Promise<ExitStatus> { return this._host.stop(this.id, options.timeoutMs); }
   kill(signal?: string | number): Promise<void> { return this._host.kill(this.id, signal); }
   restart(options: { timeoutMs?: number } = {}): Promise<void> { return this._host.restart(this.id, options.timeoutMs); }
-  remove(options: { force?: boolean } = {}): Promise<void> { return this._host.remove(this.id, options.force); }
+  /** Removes it; a container whose host was lost is only dropped from the fleet (its host is gone). */
+  async remove(options: { force?: boolean } = {}): Promise<void> {
+    if (!this._hostGone) await this._host.remove(this.id, options.force);
+    this._forget(this.id);
+  }
   readFile(path: string): Promise<Uint8Array> { return this._host.readFile(this.id, path); }
   writeFile(path: string, data: string | Uint8Array): Promise<void> { return this._host.writeFile(this.id, path, data); }
   listDir(path: string): Promise<string[]> { return this._host.listDir(this.id, path); }
@@ -125,9 +130,10 @@ export class FleetContainer {
     this._onExit.fire(status);
   }
 
-  /** @internal The container's host is gone: it is dead, with the reason. */
+  /** @internal The container's host is gone: a live container is dead, with the reason; an ended one keeps its status. */
   lost(reason: string): void {
-    if (this._info.state === 'dead') return;
+    this._hostGone = true;
+    if (this._info.state !== 'running' && this._info.state !== 'created') return;
     const now = Date.now();
     const status: ExitStatus = { exitCode: 137, reason: 'lost', message: reason, oomKilled: false, startedAt: this._info.startedAt ?? now, finishedAt: now };
     this.exited({ ...this._info, state: 'dead' }, status);

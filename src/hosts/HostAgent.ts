@@ -4,8 +4,14 @@
 // comlink. Container events and output are batched so a host running
 // hundreds of chatty containers sends one message per frame, not one per line.
 
-import type { Container, ContainerInfo, ContainerOptions, ContainerStats, ExitStatus, FlotillaRuntime, LogChunk } from '../api/types';
-import type { HostAgentApi, HostEvent, HostFacts, HostHttpResponse, HostLoad } from './protocol';
+import type { Container, ContainerInfo, ContainerOptions, ContainerStats, ExitStatus, FlotillaRuntime, LogChunk, NetworkInfo, NetworkOptions } from '../api/types';
+import type { FleetNetworkUpstream, HostAgentApi, HostEvent, HostFacts, HostHttpResponse, HostLoad } from './protocol';
+
+/** A runtime that can join a fleet's networks (src/api's Runtime). */
+export interface HostRuntime extends FlotillaRuntime {
+  joinFleetNetwork(upstream: FleetNetworkUpstream): void;
+  acceptRelay(container: string, port: number, from: { address: number; port: number }, relay: MessagePort): void;
+}
 
 const BATCH_MS = 16;
 
@@ -16,7 +22,7 @@ export class HostAgent implements HostAgentApi {
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private readonly _watching = new Set<string>();
 
-  constructor(private readonly _rt: FlotillaRuntime, private readonly _facts: HostFacts) {
+  constructor(private readonly _rt: HostRuntime, private readonly _facts: HostFacts) {
     _rt.onEvent((event) => {
       switch (event.type) {
         case 'created':
@@ -108,6 +114,22 @@ export class HostAgent implements HostAgentApi {
 
   async subscribe(listener: (events: HostEvent[]) => void): Promise<void> {
     this._listeners.push(listener);
+  }
+
+  async createNetwork(name: string, options: NetworkOptions): Promise<NetworkInfo> {
+    return this._rt.networks.create(name, options);
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this._rt.networks.remove(name);
+  }
+
+  async joinNetworks(upstream: FleetNetworkUpstream): Promise<void> {
+    this._rt.joinFleetNetwork(upstream);
+  }
+
+  async acceptRelay(containerId: string, port: number, from: { address: number; port: number }, relay: MessagePort): Promise<void> {
+    this._rt.acceptRelay(containerId, port, from, relay);
   }
 
   private _get(id: string): Container {

@@ -6,7 +6,7 @@
 // and talks to each through this interface: in-process for the page, over
 // comlink for a frame. Everything crossing it is plain data.
 
-import type { ContainerInfo, ContainerOptions, ContainerStats, ExitStatus, LogChunk } from '../api/types';
+import type { ContainerInfo, ContainerOptions, ContainerStats, ExitStatus, LogChunk, NetworkInfo, NetworkOptions } from '../api/types';
 
 export interface HostFacts {
   /** The origin the host's page runs on (the page's own, or e.g. http://h1.localhost:5173). */
@@ -60,6 +60,20 @@ export interface HostAgentApi {
   fetch(id: string, port: number, request: { method: string; path: string; headers: [string, string][]; body?: ArrayBuffer }): Promise<HostHttpResponse>;
   /** Events from now on, batched; the listener is called with each batch. */
   subscribe(listener: (events: HostEvent[]) => void): Promise<void>;
+  /** Creates a fleet network here too (same name and subnet on every host). */
+  createNetwork(name: string, options: NetworkOptions): Promise<NetworkInfo>;
+  removeNetwork(name: string): Promise<void>;
+  /** Names and addresses this host does not know are asked of the fleet. */
+  joinNetworks(upstream: FleetNetworkUpstream): Promise<void>;
+  /** A container of another host connects to `containerId`:port; `relay` carries the bytes. */
+  acceptRelay(containerId: string, port: number, from: { address: number; port: number }, relay: MessagePort): Promise<void>;
+}
+
+/** The fleet's answers to a host's network (see NetworkUpstream in src/kernel/network). */
+export interface FleetNetworkUpstream {
+  /** `from`: the asking container's networks by name, with its address on each. */
+  resolve(from: ReadonlyArray<{ network: string; address: number }>, name: string): Promise<number | undefined>;
+  connect(from: ReadonlyArray<{ network: string; address: number }>, localPort: number, address: number, port: number): Promise<{ port: MessagePort; sourceAddress: number }>;
 }
 
 /** How a host page and the page embedding it shake hands (window.postMessage, then a MessagePort). */

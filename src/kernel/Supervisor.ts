@@ -90,6 +90,14 @@ export class Supervisor {
     const listen = checkListenPorts(options.listen);
     this._checkAlive();
 
+    // Join the networks first: a bad address is the caller's error and must leave nothing behind.
+    const net = this.network.attach({ id, name, hostname: hostnameOf(id) });
+    try {
+      for (const { network, aliases, ipAddress } of networks) this.network.registry.connect(network, { id, name, hostname: hostnameOf(id) }, aliases, ipAddress);
+    } catch (error) {
+      this.network.detach(id);
+      throw error;
+    }
     const worker = this._options.pool.acquire();
     const api = worker.api;
     const control = new ControlBlock();
@@ -100,8 +108,6 @@ export class Supervisor {
     record.listen = listen;
     record.quotas = quotas;
     if (config.tty) record.tty = new TerminalDevice(control, stdin, api);
-    const net = this.network.attach({ id, name, hostname: hostnameOf(id) });
-    for (const { network, aliases } of networks) this.network.registry.connect(network, { id, name, hostname: hostnameOf(id) }, aliases);
     const services = new MessageChannel();
     expose(this._servicesFor(quotas.memoryPages), services.port1);
     this._containers.set(record.id, record);
@@ -482,9 +488,9 @@ export class Supervisor {
     throw new EntrypointNotExecutableError(entry.path, image.info.name);
   }
 
-  private _networksFor(networks: ContainerOptions['networks']): Array<{ network: Network; aliases: readonly string[] }> {
+  private _networksFor(networks: ContainerOptions['networks']): Array<{ network: Network; aliases: readonly string[]; ipAddress?: string }> {
     const attachments = parseAttachments(networks);
-    const resolved = attachments.map((attachment) => ({ network: this.network.registry.get(attachment.network), aliases: attachment.aliases ?? [] }));
+    const resolved = attachments.map((attachment) => ({ network: this.network.registry.get(attachment.network), aliases: attachment.aliases ?? [], ipAddress: attachment.ipAddress }));
     if (new Set(resolved.map((entry) => entry.network)).size !== resolved.length) throw new InvalidOptionsError('networks', 'a network is listed twice');
     if (resolved.length > 1 && resolved.some((entry) => entry.network.driver === 'null')) throw new InvalidOptionsError('networks', '`none` cannot be combined with other networks');
     return resolved;

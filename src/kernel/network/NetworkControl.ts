@@ -8,6 +8,26 @@
 import type { ContainerNetStats } from '../../api/types';
 import { answer, HOST_DOORBELL, isLoopback, ListenerQueue, LOOPBACK, MAX_DOORBELLS, NetArena, NetError, parseIpv4, StreamEnd, freeSlot, type NetMessage, type NetRequest } from '../../net';
 import { NO_NETWORK, type NetworkRegistry } from './NetworkRegistry';
+import { Relay } from './Relay';
+
+/**
+ * Where a host asks about containers it does not hold (a fleet of hosts):
+ * names it cannot resolve, and addresses of containers on other hosts.
+ */
+export interface NetworkUpstream {
+  /** The address of `name` as a container on `from` (its networks and addresses) sees it, across hosts; undefined when unknown. */
+  resolve(from: NetworkPresence, name: string): Promise<number | undefined>;
+  /**
+   * Connects a container on `from` (its local port `localPort`) to
+   * address:port on another host. Resolves with the relay port to the other
+   * host and the caller's address on the network they share; rejects with a
+   * code (ECONNREFUSED) when nobody there listens.
+   */
+  connect(from: NetworkPresence, localPort: number, address: number, port: number): Promise<{ port: MessagePort; sourceAddress: number }>;
+}
+
+/** Where a container is: its networks by name, with its address on each. */
+export type NetworkPresence = ReadonlyArray<{ readonly network: string; readonly address: number }>;
 
 /** What a container worker needs to use the network (AttachSpec.net). */
 export interface NetAttachment {
@@ -17,7 +37,7 @@ export interface NetAttachment {
   readonly port: MessagePort;
 }
 
-const HOST = ''; // the owner of connections the page opens (rt.fetch)
+const HOST = ''; // the owner of connections the page opens (rt.fetch) and of relay ends
 const EPHEMERAL_FIRST = 32768;
 const EPHEMERAL_LAST = 60999;
 
@@ -55,8 +75,22 @@ export class NetworkControl {
   private _nextSlot = 0;
   private readonly _freeBells: number[] = [];
   private _nextBell = HOST_DOORBELL + 1;
+  /** Names and addresses beyond this host (set when the host joins a fleet). */
+  upstream: NetworkUpstream | undefined;
 
   constructor(readonly registry: NetworkRegistry) {}
+
+  /**
+   * Another host's container connects to `containerId`:port; `relay` carries
+   * the bytes to and from that host. Throws ECONNREFUSED when nobody listens.
+   */
+  acceptRelay(containerId: string, port: number, from: { address: number; port: number }, relay: MessagePort): void {
+    const target = this._containers.get(containerId);
+    if (!target) throw new NetError('ECONNREFUSED', 'Connection refused');
+    const address = this.registry.networksOf(containerId).find((n) => n.driver !== 'null')?.endpoints.get(containerId)?.address ?? LOOPBACK;
+    const slot = this._openStream(HOST, HOST_DOORBELL, from.address >>> 0, checkPort(from.port, false), target, address, checkPort(port, false), -1);
+    new Relay(this.arena, new StreamEnd(this.arena, slot, 0), relay, () => this._freeIfFinished(slot));
+  }
 
   /** Gives a container its doorbell and control port; it keeps them across restarts until detach. */
   attach(container: { id: string; name: string; hostname: string }): NetAttachment {
@@ -158,10 +192,13 @@ export class NetworkControl {
   private _onMessage(net: ContainerNet, message: NetMessage): void {
     if (!this._containers.has(net.id) || typeof message !== 'object' || message === null) return;
     if (message.kind === 'call') {
+      const reply = (result: { value: unknown } | { error: unknown }) => answer(message.reply, message.seq, 'value' in result ? result : { error: asNetError(result.error) });
       try {
-        answer(message.reply, message.seq, { value: this._call(net, message.request) });
+        const value = this._call(net, message.request);
+        if (value instanceof Promise) value.then((resolved) => reply({ value: resolved }), (error: unknown) => reply({ error }));
+        else reply({ value });
       } catch (error) {
-        answer(message.reply, message.seq, { error: error instanceof NetError ? error : new NetError('EINVAL', error instanceof Error ? error.message : String(error)) });
+        reply({ error });
       }
       return;
     }
@@ -184,7 +221,11 @@ export class NetworkControl {
       case 'bind': return this._bind(net, checkPort(request.port, true));
       case 'listen': return this._startListening(net, checkPort(request.port, false), request.backlog);
       case 'connect': return this._connect(net, request.address >>> 0, checkPort(request.port, false), checkPort(request.localPort, true));
-      case 'resolve': return { addresses: this._resolve(net, String(request.name)) };
+      case 'resolve': {
+        const addresses = this._resolve(net, String(request.name));
+        if (addresses.length > 0 || !this.upstream) return { addresses };
+        return this.upstream.resolve(this._presence(net.id), String(request.name)).then((address) => ({ addresses: address === undefined ? [] : [address] }));
+      }
       default: throw new NetError('EINVAL', 'unknown network request');
     }
   }
@@ -207,7 +248,7 @@ export class NetworkControl {
     return { slot, backlog: size, address: 0 };
   }
 
-  private _connect(from: ContainerNet, address: number, port: number, boundPort: number): { slot: number } {
+  private _connect(from: ContainerNet, address: number, port: number, boundPort: number): { slot: number } | Promise<{ slot: number }> {
     const networks = this.registry.networksOf(from.id);
     let target: ContainerNet | undefined;
     let targetAddress = address;
@@ -221,6 +262,7 @@ export class NetworkControl {
     } else {
       if (networks.every((n) => n.name === NO_NETWORK)) throw new NetError('ENETUNREACH', 'Network is unreachable');
       const found = this.registry.reachable(from.id, address);
+      if (!found && this.upstream) return this._connectRemote(from, address, port, boundPort, this.upstream);
       // A container on a network this one is not on is as good as absent (Docker drops the packets; we refuse at once).
       if (!found) throw new NetError('ECONNREFUSED', 'Connection refused');
       target = this._containers.get(found.endpoint.containerId);
@@ -239,6 +281,30 @@ export class NetworkControl {
       if (boundPort === 0) from.bound.delete(localPort);
       throw error;
     }
+  }
+
+  /** A connection to a container on another host: a local slot whose far end is a relay to that host. */
+  private async _connectRemote(from: ContainerNet, address: number, port: number, boundPort: number, upstream: NetworkUpstream): Promise<{ slot: number }> {
+    const localPort = boundPort === 0 ? this._ephemeral(from) : boundPort;
+    from.bound.add(localPort);
+    let relay: { port: MessagePort; sourceAddress: number };
+    try {
+      relay = await upstream.connect(this._presence(from.id), localPort, address, port);
+    } catch (error) {
+      if (boundPort === 0) from.bound.delete(localPort);
+      throw error;
+    }
+    const slot = this._allocateSlot();
+    StreamEnd.initialize(this.arena, slot, [{ bell: from.bell, address: relay.sourceAddress, port: localPort }, { bell: HOST_DOORBELL, address, port }], -1);
+    this._slots.set(slot, { kind: 'stream', owners: [from.id, HOST], network: -1, localPort: boundPort === 0 ? localPort : undefined });
+    from.slots.add(slot);
+    from.connections++;
+    new Relay(this.arena, new StreamEnd(this.arena, slot, 1), relay.port, () => this._freeIfFinished(slot));
+    return { slot };
+  }
+
+  private _presence(containerId: string): NetworkPresence {
+    return this.registry.networksOf(containerId).filter((network) => network.driver !== 'null').map((network) => ({ network: network.name, address: network.endpoints.get(containerId)!.address }));
   }
 
   /** Allocates and wires a connection, queued on the target's listener. */
@@ -339,6 +405,14 @@ export class NetworkControl {
     }
     throw new NetError('EADDRNOTAVAIL', 'no free local port');
   }
+}
+
+/** An error for the guest: socket errors keep their code (also when they crossed from another host), others are EINVAL. */
+function asNetError(error: unknown): NetError {
+  if (error instanceof NetError) return error;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : String(error);
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? new NetError(code as NetError['code'], text) : new NetError('EINVAL', text);
 }
 
 function checkPort(port: unknown, zeroAllowed: boolean): number {

@@ -43,6 +43,24 @@ export class Network {
     return (this.base + 1) >>> 0;
   }
 
+  /** Takes a given address (docker run --ip): it must be in the subnet, not the network or gateway address, and free. */
+  claimAddress(address: number): number {
+    const size = 2 ** (32 - this.prefix);
+    const offset = address - this.base;
+    if (offset < 2 || offset >= size - 1) throw new InvalidOptionsError('ipAddress', `${formatIpv4(address)} is not a host address of ${formatIpv4(this.base)}/${this.prefix}`);
+    for (const endpoint of this.endpoints.values()) {
+      if (endpoint.address === address) throw new InvalidOptionsError('ipAddress', `${formatIpv4(address)} is already in use on ${this.name}`);
+    }
+    const freed = this._freed.indexOf(address);
+    if (freed >= 0) this._freed.splice(freed, 1);
+    else if (offset >= this._nextHost) {
+      for (let next = this._nextHost; next < offset; next++) this._freed.push((this.base + next) >>> 0);
+      this._freed.sort((a, b) => a - b);
+      this._nextHost = offset + 1;
+    }
+    return address;
+  }
+
   /** The next free host address (.2 upwards; freed ones first). */
   allocateAddress(): number {
     const reused = this._freed.shift();
@@ -121,13 +139,18 @@ export class NetworkRegistry {
     return [...this._networks.values()];
   }
 
+  /** The networks of these names that exist (others are ignored). */
+  named(names: readonly string[]): Network[] {
+    return this.list().filter((network) => names.includes(network.name));
+  }
+
   byIndex(index: number): Network | undefined {
     for (const network of this._networks.values()) if (network.index === index) return network;
     return undefined;
   }
 
   /** Joins a container to a network and gives it an address there. */
-  connect(network: Network, container: { id: string; name: string; hostname: string }, aliases: readonly string[] = []): Endpoint {
+  connect(network: Network, container: { id: string; name: string; hostname: string }, aliases: readonly string[] = [], ipAddress?: string): Endpoint {
     if (network.endpoints.has(container.id)) throw new NetworkInUseError(network.name, `container ${container.name} is already attached to it`);
     const joined = this.networksOf(container.id);
     if (network.name === NO_NETWORK && joined.length > 0) throw new NetworkInUseError(network.name, 'a container on `none` cannot join other networks');
@@ -135,7 +158,15 @@ export class NetworkRegistry {
     for (const alias of aliases) {
       if (typeof alias !== 'string' || !VALID_NAME.test(alias)) throw new InvalidOptionsError('aliases', `alias ${JSON.stringify(alias)} must match ${VALID_NAME.source}`);
     }
-    const address = network.driver === 'null' ? 0 : network.allocateAddress();
+    let address = 0;
+    if (network.driver !== 'null') {
+      if (ipAddress === undefined) address = network.allocateAddress();
+      else {
+        const parsed = parseIpv4(ipAddress);
+        if (parsed === undefined) throw new InvalidOptionsError('ipAddress', `${JSON.stringify(ipAddress)} is not an IPv4 address`);
+        address = network.claimAddress(parsed);
+      }
+    }
     const endpoint: Endpoint = { containerId: container.id, name: container.name, hostname: container.hostname, address, aliases: [...aliases] };
     network.endpoints.set(container.id, endpoint);
     return endpoint;
@@ -155,7 +186,12 @@ export class NetworkRegistry {
 
   /** The container holding `address` on a network `from` is also on, and that network. */
   reachable(fromId: string, address: number): { network: Network; endpoint: Endpoint } | undefined {
-    for (const network of this.networksOf(fromId)) {
+    return this.reachableOn(this.networksOf(fromId), address);
+  }
+
+  /** The same for a caller known by its networks (another host's container). */
+  reachableOn(networks: readonly Network[], address: number): { network: Network; endpoint: Endpoint } | undefined {
+    for (const network of networks) {
       if (network.driver === 'null') continue;
       for (const endpoint of network.endpoints.values()) if (endpoint.address === address) return { network, endpoint };
     }
@@ -167,8 +203,13 @@ export class NetworkRegistry {
    * it shares with the target (container name, short id, alias). One address.
    */
   resolve(fromId: string, name: string): number | undefined {
+    return this.resolveOn(this.networksOf(fromId), name);
+  }
+
+  /** The same for a caller known by its networks (another host's container). */
+  resolveOn(networks: readonly Network[], name: string): number | undefined {
     const wanted = name.toLowerCase().replace(/\.$/, '');
-    for (const network of this.networksOf(fromId)) {
+    for (const network of networks) {
       if (!network.dns) continue;
       for (const endpoint of network.endpoints.values()) {
         if (endpoint.name.toLowerCase() === wanted || endpoint.hostname === wanted || endpoint.aliases.some((alias) => alias.toLowerCase() === wanted)) return endpoint.address;
