@@ -13,6 +13,8 @@ import { launchChromium } from '../e2e/browser';
 import { runStartBench, type StartBenchResult } from './measure';
 import { benchPipeline, PIPELINE } from './pipeline';
 import { benchTerminal, type TerminalBenchResult } from './terminal';
+import { runPeers } from './peers/run';
+import { peersMarkdown } from './peers/report';
 import { NET_BENCH_DEFAULTS, netbenchWasm, runNetBench, type NetBenchResult } from './net';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);
@@ -101,6 +103,8 @@ const pipeline = await (async () => {
   }
 })();
 const chromium = await benchChromium();
+// Against @bjorn3/browser_wasi_shim and @wasmer/sdk (bench/peers; BENCH_PEERS=0 skips it).
+const peers = process.env.BENCH_PEERS === '0' ? undefined : await runPeers();
 const machine = {
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
   memoryGiB: Math.round(totalmem() / 2 ** 30),
@@ -134,7 +138,7 @@ const networkTable = [
   netRow('Node ' + process.version, nodeNetwork),
   netRow('Chromium ' + chromium.version, chromium.network),
 ].join('\n');
-const markdown = `# Benchmarks\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n## Container start\n\n${table}\n\n## Learner terminal\n\n${terminalTable}\n\n## Networks (between two containers; goals: ≥ 500 MiB/s, round trip ≤ 150 µs)\n\n${networkTable}\n`;
+const markdown = `# Benchmarks\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n## Container start\n\n${table}\n\n## Learner terminal\n\n${terminalTable}\n\n## Networks (between two containers; goals: ≥ 500 MiB/s, round trip ≤ 150 µs)\n\n${networkTable}\n${peers ? `\n## Peers\n\n${peersMarkdown(peers, 3)}\n` : ''}`;
 console.log(markdown);
-await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result, terminal: chromium.terminal, pipeline, network: { node: nodeNetwork, chromium: chromium.network } }, null, 2));
+await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result, terminal: chromium.terminal, pipeline, network: { node: nodeNetwork, chromium: chromium.network }, peers }, null, 2));
 await writeFile('bench/results/latest.md', markdown);
