@@ -443,7 +443,7 @@ static int do_request(const struct url *url, const char *method, int send_body, 
   }
 
   http_response_reset(resp, strcmp(method, "HEAD") == 0 || opts.head);
-  char buf[16384];
+  static char buf[16384];  // not on the stack: wasm stacks are 64 KiB
   int code = 0;
   for (;;) {
     if (opts.max_time > 0) {
