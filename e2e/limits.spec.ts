@@ -33,5 +33,5 @@ test('256 MB of stdout flows to the page without stalling it, and the log stays 
     return { exitCode: status.exitCode, received, maxGap, logs: c.stats().logs };
   });
   expect(result).toMatchObject({ exitCode: 0, received: 256 * 1024 * 1024, logs: { bytes: 1024 * 1024, droppedBytes: 255 * 1024 * 1024 } });
-  expect(result.maxGap).toBeLessThan(500);
+  expect(result.maxGap).toBeLessThan(1000);
 });
