@@ -5,21 +5,20 @@
 // to bench/results/latest.{json,md}. What each figure means: bench/README.md.
 // Not a test: nothing here passes or fails on timing.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../e2e/browser';
 import { PeerPage } from './chromium';
-import { FlotillaSteps } from './flotilla';
+import { log, measureFlotilla, measureShim, measureWasmer, type Target } from './drive';
 import { machineDescription } from './machine';
-import { buildNodeShimWorker, processRss, spawnNodeShimWorker } from './nodeHost';
 import { initialMemoryBytes, preparePrograms, ROOT, type Programs } from './programs';
 import { peersMarkdown } from './report';
-import { failed, type BurstTimes, type HostResults, type IdleMemory, type IdleUp, type InitTimes, type IoTimes, type KillTimes, type Maybe, type MaxLive, type PeersOptions, type PeersResult, type PipeTimes, type StartTimes } from './results';
-import { ShimSteps, type ShimStarts } from './shim';
+import type { HostResults, PeersOptions, PeersResult } from './results';
 import { buildSite, serveSite } from './site';
-import { WasmerSteps, type WasmerClass } from './wasmer';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -37,101 +36,6 @@ export const DEFAULT_OPTIONS: PeersOptions = {
   maxCap: env('BENCH_MAX_LIVE', 200),
   maxBudgetMs: 60_000,
 };
-
-/** One peer's steps as seen from the driver: direct calls in Node, page.evaluate in Chromium. */
-interface Target {
-  call<T>(step: string, args?: unknown): Promise<T>;
-  memory(): Promise<number | undefined>;
-}
-
-async function attempt<T>(what: string, step: () => Promise<T>): Promise<Maybe<T>> {
-  const started = Date.now();
-  try {
-    const result = await step();
-    log(`  ${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return result;
-  } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    log(`  ${what}: FAILED ${message}`);
-    return { error: message };
-  }
-}
-
-function log(message: string): void {
-  if (process.env.BENCH_QUIET !== '1') console.error(message);
-}
-
-async function idleMemory(target: Target, count: number, wasmInitialBytes: number): Promise<IdleMemory> {
-  await target.call('settle');
-  const beforeBytes = await target.memory();
-  try {
-    const up = await target.call<IdleUp>('idleUp', { count });
-    const afterBytes = await target.memory();
-    const perInstanceBytes = beforeBytes !== undefined && afterBytes !== undefined ? (afterBytes - beforeBytes) / count : undefined;
-    return { ...up, beforeBytes, afterBytes, perInstanceBytes, wasmInitialBytes };
-  } finally {
-    await target.call('idleDown');
-  }
-}
-
-async function measureFlotilla(target: Target, options: PeersOptions, programs: Programs): Promise<HostResults['flotilla']> {
-  const setup = await attempt('flotilla setup', () => target.call('setup', { poolSize: options.poolSize }));
-  const broken = failed(setup) ? setup : undefined;
-  const step = <T>(what: string, run: () => Promise<T>): Promise<Maybe<T>> => (broken ? Promise.resolve(broken) : attempt(`flotilla ${what}`, run));
-  const warm = await step('warm starts', () => target.call<StartTimes>('warmStarts', { runs: options.runs }));
-  const warmQuiet = await step('warm starts, quiet pool', () => target.call<StartTimes>('warmStarts', { runs: options.runs, idle: true }));
-  const bursts = await step('bursts', () => target.call<BurstTimes>('bursts', { counts: options.bursts }));
-  const io = await step('file I/O', () => target.call<IoTimes>('fileIo', { mib: options.ioMib, runs: options.ioRuns }));
-  const pipe = await step('pipe', () => target.call<PipeTimes>('pipe', { mib: options.ioMib, runs: options.pipeRuns }));
-  const kill = await step('kill', () => target.call<KillTimes>('kill', { runs: options.killRuns }));
-  const idle = await step('idle memory', () => idleMemory(target, options.idleCount, initialMemoryBytes(programs.interactive)));
-  const cold = await step('cold starts', () => target.call<StartTimes>('coldStarts', { runs: options.coldRuns }));
-  const maxLive = await step('max live', () => target.call<MaxLive>('maxLive', { cap: options.maxCap, batch: 10, budgetMs: options.maxBudgetMs }));
-  await attempt('flotilla dispose', () => target.call('dispose'));
-  return { warm, warmQuiet, cold, bursts, io, pipe, kill, idle, maxLive };
-}
-
-async function measureShim(target: Target, options: PeersOptions, programs: Programs): Promise<HostResults['shim']> {
-  const starts = await attempt('shim starts', () => target.call<ShimStarts>('starts', { runs: options.runs }));
-  const prestarted = await attempt('shim pre-started starts', () => target.call<StartTimes>('prestartedStarts', { runs: options.runs }));
-  const io = await attempt('shim file I/O', () => target.call<IoTimes>('fileIo', { mib: options.ioMib, runs: options.shimIoRuns }));
-  const idle = await attempt('shim idle memory', () => idleMemory(target, options.idleCount, initialMemoryBytes(programs.hello)));
-  const maxLive = await attempt('shim max live', () => target.call<MaxLive>('maxLive', { cap: options.maxCap, batch: 10, budgetMs: options.maxBudgetMs }));
-  return { starts, prestarted, io, idle, maxLive };
-}
-
-async function measureWasmer(target: Target, options: PeersOptions, programs: Programs): Promise<HostResults['wasmer']> {
-  const init = await attempt('wasmer init', () => target.call<InitTimes>('init'));
-  const broken = failed(init) ? init : undefined;
-  const step = <T>(what: string, run: () => Promise<T>): Promise<Maybe<T>> => (broken ? Promise.resolve(broken) : attempt(`wasmer ${what}`, run));
-  const starts = await step('starts', () => target.call<StartTimes>('starts', { runs: options.runs }));
-  const runCalls = await step('run() calls', () => target.call<number[]>('runCalls', { runs: options.runs }));
-  const io = await step('file I/O', () => target.call<IoTimes>('fileIo', { mib: options.ioMib, runs: options.ioRuns, path: '/tmp/big' }));
-  const kill = await step('kill', () => target.call<KillTimes>('kill', { runs: options.killRuns }));
-  const idle = await step('idle memory', () => idleMemory(target, options.idleCount, initialMemoryBytes(programs.interactive)));
-  const maxLive = await step('max live', () => target.call<MaxLive>('maxLive', { cap: options.maxCap, batch: 10, budgetMs: options.maxBudgetMs }));
-  await attempt('wasmer close', () => target.call('close'));
-  return { init, starts, runCalls, io, kill, idle, maxLive };
-}
-
-function directTarget(steps: object): Target {
-  const table = steps as Record<string, (args: unknown) => Promise<unknown>>;
-  return {
-    call: async <T>(step: string, args: unknown = {}) => (await table[step]!.call(steps, args)) as T,
-    memory: processRss,
-  };
-}
-
-async function runNode(options: PeersOptions, programs: Programs): Promise<HostResults> {
-  log(`peers in Node ${process.version}`);
-  const bytes = async (name: string) => programs[name as keyof Programs];
-  const flotilla = await measureFlotilla(directTarget(new FlotillaSteps(() => bytes('iobench'))), options, programs);
-  await buildNodeShimWorker();
-  const shim = await measureShim(directTarget(new ShimSteps(spawnNodeShimWorker, bytes)), options, programs);
-  const { Wasmer } = await import('@wasmer/sdk/node');
-  const wasmer = await measureWasmer(directTarget(new WasmerSteps(Wasmer as unknown as WasmerClass, bytes)), options, programs);
-  return { flotilla, shim, wasmer };
-}
 
 async function runChromium(options: PeersOptions, programs: Programs, browser: Browser): Promise<HostResults> {
   log(`peers in Chromium ${browser.version()}`);
@@ -157,11 +61,38 @@ async function runChromium(options: PeersOptions, programs: Programs, browser: B
   }
 }
 
+const NODE_MAIN = join(ROOT, 'build/bench/peers-node.mjs');
+
+/**
+ * The Node figures come from a plain `node` child process running a bundle
+ * of node-main.ts: under tsx, every worker thread inherits tsx's loader
+ * (--import) and takes ≈2× as long to start, which would inflate cold
+ * starts, pool refills and the baselines' workers alike.
+ */
+async function runNodeChild(options: PeersOptions): Promise<HostResults> {
+  await build({
+    entryPoints: [join(ROOT, 'bench/peers/node-main.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    outfile: NODE_MAIN,
+    logLevel: 'warning',
+  });
+  const out = join(ROOT, 'build/bench/peers-node.json');
+  await writeFile(out, '');
+  const child = spawn(process.execPath, [NODE_MAIN, JSON.stringify(options), out], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`the Node peer benchmarks exited with ${code}`);
+  return JSON.parse(await readFile(out, 'utf8')) as HostResults;
+}
+
 /** Runs everything; `browser` may be one the caller already launched (bench/run.ts). */
 export async function runPeers(options: PeersOptions = DEFAULT_OPTIONS, browser?: Browser): Promise<PeersResult> {
   const programs = await preparePrograms();
   const nodeStarted = Date.now();
-  const node = await runNode(options, programs);
+  log(`peers in Node ${process.version} (a plain node process)`);
+  const node = await runNodeChild(options);
   const nodeSeconds = (Date.now() - nodeStarted) / 1000;
   const ownBrowser = browser ?? (await launchChromium());
   try {
