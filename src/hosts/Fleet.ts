@@ -159,6 +159,59 @@ export class Fleet {
     }
   }
 
+  /**
+   * Starts `count` containers of one image at once: the fleet plans where
+   * each goes, then every host starts its share in one request, in
+   * parallel with the others. Resolves with those that started; `failed`
+   * says how many did not (every host full, or a host failed), with why.
+   */
+  async runMany(image: string, count: number, options: Omit<ContainerOptions, 'name'> = {}): Promise<{ containers: FleetContainer[]; failed: number; errors: string[] }> {
+    if (!Number.isInteger(count) || count < 0) throw new FleetError('FLEET_FULL', `count must be a whole number, not ${count}`);
+    if ((options as ContainerOptions).name !== undefined) throw new FleetError('FLEET_FULL', 'runMany starts unnamed containers (names are unique)');
+    const plan = new Map<HostRecord, number>();
+    const ready = this._readyHosts();
+    const load = new Map(ready.map((host) => [host, this._load(host)]));
+    let unplaced = 0;
+    for (let i = 0; i < count; i++) {
+      const choice = chooseHost(ready.map((host) => ({ id: host.id, ready: true, load: load.get(host)!, capacity: host.capacity })), this.placement);
+      if (!choice) {
+        unplaced = count - i;
+        break;
+      }
+      const host = this._hosts.get(choice.id)!;
+      load.set(host, load.get(host)! + 1);
+      plan.set(host, (plan.get(host) ?? 0) + 1);
+    }
+    const errors: string[] = unplaced > 0 ? [`${unplaced} not placed: every host is full`] : [];
+    let failed = unplaced;
+    const started: FleetContainer[] = [];
+    await Promise.all([...plan].map(async ([host, share]) => {
+      const batch = Array.from({ length: share }, () => this._allocateAddresses(options.networks));
+      host.pending += share;
+      try {
+        const results = await host.api.runMany(image, batch.map((networks) => ({ ...options, networks })));
+        results.forEach((result, i) => {
+          if ('info' in result) {
+            const container = this._track(host, result.info);
+            this._joinRegistry(container, batch[i]!);
+            started.push(container);
+          } else {
+            failed++;
+            errors.push(`${host.id}: ${result.error}`);
+            this._releaseAddresses(batch[i]!, options.networks);
+          }
+        });
+      } catch (error) {
+        failed += share;
+        errors.push(`${host.id}: ${error instanceof Error ? error.message : String(error)}`);
+        for (const attachments of batch) this._releaseAddresses(attachments, options.networks);
+      } finally {
+        host.pending -= share;
+      }
+    }));
+    return { containers: started, failed, errors };
+  }
+
   private async _place(image: string, containerOptions: ContainerOptions, wanted: string | undefined): Promise<FleetContainer> {
     const tried = new Set<string>();
     for (;;) {
@@ -233,6 +286,13 @@ export class Fleet {
   list(options: { all?: boolean } = {}): Array<ContainerInfo & { host: string }> {
     const all = [...this._containers.values()].map((container) => container.info());
     return options.all ? all : all.filter((info) => info.state === 'running');
+  }
+
+  /** What every ready host reports about itself now: running containers, warm workers. */
+  async hostLoads(): Promise<Record<string, import('./protocol').HostLoad>> {
+    const ready = this._readyHosts();
+    const loads = await Promise.all(ready.map((host) => host.api.load()));
+    return Object.fromEntries(ready.map((host, i) => [host.id, loads[i]!]));
   }
 
   /** Every container's stats, from every ready host (one round trip per host). */

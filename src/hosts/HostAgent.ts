@@ -63,6 +63,13 @@ export class HostAgent implements HostAgentApi {
     return container.info();
   }
 
+  async runMany(image: string, options: readonly ContainerOptions[]): Promise<Array<{ info: ContainerInfo } | { error: string }>> {
+    return Promise.all(options.map((entry) => this.run(image, entry).then(
+      (info) => ({ info }),
+      (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+    )));
+  }
+
   async start(id: string): Promise<void> {
     await this._get(id).start();
   }

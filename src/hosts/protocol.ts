@@ -46,6 +46,8 @@ export interface HostAgentApi {
   /** Answers at once: the fleet's heartbeat. */
   ping(): Promise<number>;
   run(image: string, options: ContainerOptions): Promise<ContainerInfo>;
+  /** Starts one container per options entry, all at once; each result is its info or why it failed. */
+  runMany(image: string, options: readonly ContainerOptions[]): Promise<Array<{ info: ContainerInfo } | { error: string }>>;
   start(id: string): Promise<void>;
   stop(id: string, timeoutMs?: number): Promise<ExitStatus>;
   kill(id: string, signal?: string | number): Promise<void>;

@@ -236,6 +236,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
       // Programs from the container's files are instrumented and capped here, as the supervisor does for images'.
       programs: new ProgramLoader(fs, (image) => services.loadImageProgram(image), (bytes) => prepareGuest(bytes, control.quotas().memoryPages || undefined).bytes),
       createShell,
+      network: { arena: network.arena.buffer, bell: network.bell, openPort: () => network.openPort() },
       limits: attached.processLimits,
       onProcessStart: (pid, startedAt, processControl) => this._post({ flotilla: PROTOCOL_VERSION, type: 'process', runId: spec.runId, pid, startedAt, control: processControl?.buffer }),
       onProcessEnd: (pid, endedAt) => this._post({ flotilla: PROTOCOL_VERSION, type: 'process-exit', runId: spec.runId, pid, endedAt }),

@@ -122,11 +122,8 @@ describe('httpd and curl', () => {
     await web.remove({ force: true });
   });
 
-  // Known gap in the runtime: programs the shell starts run in process
-  // workers, and the container kernel does not give them the network
-  // (ProcessSpec.net is never filled), so their sock_open fails with ENOTSUP
-  // ("Not supported") and names do not resolve. Drop `.fails` once it does.
-  it.fails('the clients work from the shell (its PATH, pipes)', async () => {
+  // Programs the shell starts run in process workers, each with its own port to the network's control plane.
+  it('the clients work from the shell (its PATH, pipes)', async () => {
     rt.networks.create('shell-net');
     const web = await startHttpd('shell-web', 'shell-net');
     const sh = await rt.run('base', { args: ['-c', 'curl -s http://shell-web/healthz | wc -c; nc -z shell-web 80 && echo open'], networks: ['shell-net'] });

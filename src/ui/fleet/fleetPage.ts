@@ -33,8 +33,6 @@ interface SpawnTiming {
 const DEFAULT_COUNT = 200;
 const IMAGES = ['ticker', 'httpd', 'hello', 'crash'];
 const DEFAULT_ARGS: Record<string, string> = { ticker: '1000', crash: 'sleep 3600', hello: '', httpd: '' };
-/** How many creations are in flight at once (each host still takes its own in parallel). */
-const SPAWN_CONCURRENCY = 64;
 
 /** Frame hosts: ?hosts=N on hN.localhost (development), or ?host=URL repeated. */
 function hostUrls(): string[] {
@@ -44,7 +42,9 @@ function hostUrls(): string[] {
   const loopback = location.hostname === '127.0.0.1' || location.hostname === 'localhost' || location.hostname.endsWith('.localhost');
   const count = Number(params.get('hosts') ?? (loopback ? 4 : 0));
   const port = location.port ? `:${location.port}` : '';
-  return Array.from({ length: Math.max(0, Math.min(count, 16)) }, (_, i) => `${location.protocol}//h${i + 1}.localhost${port}/host.html`);
+  const pool = params.get('pool');
+  const query = pool ? `?pool=${encodeURIComponent(pool)}` : '';
+  return Array.from({ length: Math.max(0, Math.min(count, 16)) }, (_, i) => `${location.protocol}//h${i + 1}.localhost${port}/host.html${query}`);
 }
 
 class FleetView {
@@ -139,7 +139,7 @@ class FleetView {
       box.dataset.state = host.state;
       const percent = Math.min(100, Math.round((host.load / host.capacity) * 100));
       box.replaceChildren(
-        h('b', {}, `${host.id} · ${host.kind === 'page' ? 'this page' : host.origin}`),
+        h('b', {}, `${host.id} · ${host.kind === 'local' ? 'this page' : host.origin}`),
         h('span', { className: 'load' }, `${host.load} / ${host.capacity} running · ${host.state}${host.reason ? `: ${host.reason}` : ''}`),
         h('div', { className: 'bar' }, h('span', { style: `width:${percent}%` })),
       );
@@ -162,38 +162,35 @@ class FleetView {
   }
 }
 
-/** Starts `count` containers, a bounded number of creations at a time, and records the timings. */
+/** Starts `count` containers (each host its share at once) and records when the first and the last were running. */
 async function spawn(fleet: Fleet, image: string, args: string[], count: number, view: FleetView): Promise<void> {
   const timing: SpawnTiming = { requested: count, startedAt: performance.now(), failed: 0 };
   window.flotillaFleetTiming = timing;
-  let next = 0;
   let running = 0;
-  const errors = new Map<string, number>();
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      try {
-        await fleet.run(image, { args });
-        running++;
-        timing.firstRunningMs ??= performance.now() - timing.startedAt;
-      } catch (error) {
-        timing.failed++;
-        const message = errorMessage(error);
-        errors.set(message, (errors.get(message) ?? 0) + 1);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(SPAWN_CONCURRENCY, count) }, worker));
-  timing.allRunningMs = performance.now() - timing.startedAt;
-  view.note(`spawned ${running} of ${count} ${image} in ${Math.round(timing.allRunningMs)} ms`);
-  for (const [message, times] of errors) view.note(`${times} × ${message}`);
+  const off = fleet.onEvent((event) => {
+    if (event.type !== 'started') return;
+    running++;
+    timing.firstRunningMs ??= performance.now() - timing.startedAt;
+  });
+  try {
+    const result = await fleet.runMany(image, count, { args });
+    timing.failed = result.failed;
+    timing.allRunningMs = performance.now() - timing.startedAt;
+    view.note(`spawned ${result.containers.length} of ${count} ${image} in ${Math.round(timing.allRunningMs)} ms`);
+    for (const error of new Set(result.errors)) view.note(error);
+  } finally {
+    off();
+  }
+  void running;
 }
 
 async function boot(): Promise<Fleet> {
   const main = document.getElementById('fleet')!;
   const status = h('p', { id: 'fleet-status' }, 'Starting hosts…');
   main.append(status);
-  const rt = await Runtime.create({ imageBaseUrl: new URL('images/', document.baseURI).href, poolSize: 8 });
+  // ?pool=N: warm workers per host (more makes bursts start faster, at ≈2 MiB each).
+  const pool = Number(new URLSearchParams(location.search).get('pool') ?? 8);
+  const rt = await Runtime.create({ imageBaseUrl: new URL('images/', document.baseURI).href, poolSize: Number.isInteger(pool) && pool >= 0 ? pool : 8 });
   addEventListener('pagehide', () => void rt.dispose());
   // Host frames stay on screen (small): browsers throttle frames they consider hidden.
   // Never moved once added: moving an iframe reloads it.

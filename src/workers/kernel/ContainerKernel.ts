@@ -289,8 +289,9 @@ export class ContainerKernel {
         tty: this._terminal(record.terminal).tty,
         driver: program.driver,
         fdLimit: this.options.limits?.fds,
+        net,
       },
-    });
+    }, net ? [net.port] : []);
   }
 
   /** proc_spawn / proc_wait / proc_kill from a program (docs/PROC.md). */
