@@ -13,6 +13,7 @@ import { launchChromium } from '../e2e/browser';
 import { runStartBench, type StartBenchResult } from './measure';
 import { benchPipeline, PIPELINE } from './pipeline';
 import { benchTerminal, type TerminalBenchResult } from './terminal';
+import { benchFleet, type FleetBenchResult } from './fleet';
 import { runPeers } from './peers/run';
 import { peersMarkdown } from './peers/report';
 import { NET_BENCH_DEFAULTS, netbenchWasm, runNetBench, type NetBenchResult } from './net';
@@ -54,7 +55,7 @@ async function benchNodeNetwork(): Promise<NetBenchResult> {
   }
 }
 
-async function benchChromium(): Promise<{ result: StartBenchResult; terminal: TerminalBenchResult; network: NetBenchResult; version: string }> {
+async function benchChromium(): Promise<{ result: StartBenchResult; terminal: TerminalBenchResult; network: NetBenchResult; fleet: FleetBenchResult; version: string }> {
   const port = await freePort();
   const server = spawn(process.execPath, ['scripts/serve-e2e.mjs', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
@@ -78,7 +79,8 @@ async function benchChromium(): Promise<{ result: StartBenchResult; terminal: Te
       const network = await netPage.evaluate(runNetBench, { wasm: netWasm, ...NET_BENCH_DEFAULTS });
       await netPage.close();
       const terminal = await benchTerminal(browser, `http://127.0.0.1:${port}/`);
-      return { result, terminal, network, version: browser.version() };
+      const fleet = await benchFleet(browser, `http://127.0.0.1:${port}/`);
+      return { result, terminal, network, fleet, version: browser.version() };
     } finally {
       await browser.close();
     }
@@ -138,7 +140,15 @@ const networkTable = [
   netRow('Node ' + process.version, nodeNetwork),
   netRow('Chromium ' + chromium.version, chromium.network),
 ].join('\n');
-const markdown = `# Benchmarks\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n## Container start\n\n${table}\n\n## Learner terminal\n\n${terminalTable}\n\n## Networks (between two containers; goals: ≥ 500 MiB/s, round trip ≤ 150 µs)\n\n${networkTable}\n${peers ? `\n## Peers\n\n${peersMarkdown(peers, 3)}\n` : ''}`;
+const fleetRun = chromium.fleet;
+const fleetTable = [
+  '| measurement (Chromium, `crash sleep` containers) | value |',
+  '|---|---|',
+  `| containers one host (one renderer process) ran before one failed to start | ${fleetRun.perHost.running}${fleetRun.perHost.firstFailure ? ` (then: ${fleetRun.perHost.firstFailure.slice(0, 90)})` : ''} |`,
+  ...Object.entries(fleetRun.untilRunningMs).map(([n, ms]) => `| request → ${n} running across 6 hosts (warm pools, runMany) | ${ms.toFixed(0)} ms |`),
+  `| running at once in one tab (goal ≥ 500) | ${fleetRun.perTab.running} over ${Object.keys(fleetRun.perTab.hosts).length} hosts (${Object.entries(fleetRun.perTab.hosts).map(([h, n]) => `${h} ${n}`).join(', ')})${fleetRun.perTab.failed ? `, ${fleetRun.perTab.failed} failed` : ''} |`,
+].join('\n');
+const markdown = `# Benchmarks\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n## Container start\n\n${table}\n\n## Learner terminal\n\n${terminalTable}\n\n## Networks (between two containers; goals: ≥ 500 MiB/s, round trip ≤ 150 µs)\n\n${networkTable}\n\n## Fleet across hosts\n\n${fleetTable}\n${peers ? `\n## Peers\n\n${peersMarkdown(peers, 3)}\n` : ''}`;
 console.log(markdown);
-await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result, terminal: chromium.terminal, pipeline, network: { node: nodeNetwork, chromium: chromium.network }, peers }, null, 2));
+await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result, terminal: chromium.terminal, pipeline, network: { node: nodeNetwork, chromium: chromium.network }, fleet: chromium.fleet, peers }, null, 2));
 await writeFile('bench/results/latest.md', markdown);
