@@ -18,6 +18,8 @@ export interface NetBenchResult {
   rttUsP95: number;
   connectUsP50: number;
   fetchMsP50: number;
+  /** loadgen → httpd /healthz, one keep-alive connection: p50 of the request round trip (µs). */
+  httpUsP50: number;
 }
 
 export interface NetBenchOptions {
@@ -64,6 +66,13 @@ export async function runNetBench(options: NetBenchOptions, runtime?: FlotillaRu
   for (let i = 0; i < options.rounds; i++) throughputMiBs.push((await client(['throughput', host, '5000', String(options.mib)])).throughput_mib_s!);
   const ping = await client(['pingpong', host, '5000', String(options.pings)]);
   const connect = await client(['connect', host, '5000', String(options.connects)]);
+  // A small HTTP request round trip: loadgen against httpd, one keep-alive connection.
+  const load = await rt.run('nettools', { entrypoint: ['/bin/loadgen'], args: ['-n', String(options.pings), '-c', '1', '-k', `http://${network}-web/healthz`], networks: [network] });
+  await load.wait();
+  const latency = /^Latency: +min \S+ \S+, p50 ([\d.]+) (µs|ms|s)/m.exec(load.output());
+  if (!latency) throw new Error(`loadgen printed no latency: ${load.output()}`);
+  const httpUsP50 = Number(latency[1]) * ({ µs: 1, ms: 1000, s: 1e6 } as Record<string, number>)[latency[2]!]!;
+  await load.remove();
   const fetchMs: number[] = [];
   for (let i = 0; i < options.fetches; i++) {
     const start = performance.now();
@@ -81,6 +90,7 @@ export async function runNetBench(options: NetBenchOptions, runtime?: FlotillaRu
     rttUsP95: ping.rtt_us_p95!,
     connectUsP50: connect.connect_us_p50!,
     fetchMsP50: fetchMs[Math.floor(fetchMs.length / 2)]!,
+    httpUsP50,
   };
 }
 

@@ -133,10 +133,10 @@ const terminalTable = [
 ].join('\n');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const netRow = (where: string, r: NetBenchResult) =>
-  `| ${where} | ${median(r.throughputMiBs).toFixed(0)} (${r.throughputMiBs.map((x) => x.toFixed(0)).join(', ')}) | ${r.rttUsP50.toFixed(1)} / ${r.rttUsP95.toFixed(1)} | ${r.connectUsP50.toFixed(0)} | ${r.fetchMsP50.toFixed(2)} |`;
+  `| ${where} | ${median(r.throughputMiBs).toFixed(0)} (${r.throughputMiBs.map((x) => x.toFixed(0)).join(', ')}) | ${r.rttUsP50.toFixed(1)} / ${r.rttUsP95.toFixed(1)} | ${r.httpUsP50.toFixed(0)} | ${r.connectUsP50.toFixed(0)} | ${r.fetchMsP50.toFixed(2)} |`;
 const networkTable = [
-  `| where | stream throughput, MiB/s: median (runs of ${NET_BENCH_DEFAULTS.mib} MiB) | 64-byte round trip p50 / p95 (µs) | connect (µs, p50) | rt.fetch /healthz from the page to httpd (ms, p50) |`,
-  '|---|---|---|---|---|',
+  `| where | stream throughput, MiB/s: median (runs of ${NET_BENCH_DEFAULTS.mib} MiB) | 64-byte round trip p50 / p95 (µs) | HTTP request via httpd + loadgen, keep-alive (µs, p50) | connect (µs, p50) | rt.fetch /healthz from the page to httpd (ms, p50) |`,
+  '|---|---|---|---|---|---|',
   netRow('Node ' + process.version, nodeNetwork),
   netRow('Chromium ' + chromium.version, chromium.network),
 ].join('\n');
