@@ -78,3 +78,22 @@ test('more containers than one renderer holds wasm memories for run at once acro
   expect(result.perHost.h1).toBe(100);
   expect(result.perHost.h2! + result.perHost.h3!).toBe(80);
 });
+
+test('a network spans hosts in the browser: curl on one frame host reaches httpd on another', async ({ page }) => {
+  await page.goto('/fleet.html?hosts=2');
+  await waitForRuntime(page, 90_000);
+  const result = await page.evaluate(async () => {
+    const fleet = window.flotillaFleet!;
+    await fleet.networks.create('e2e-mesh');
+    const web = await fleet.run('httpd', { name: 'mesh-web', networks: [{ network: 'e2e-mesh', aliases: ['www'] }], host: 'h2' });
+    for (let i = 0; i < 200 && !web.output().includes('listening'); i++) await new Promise((r) => setTimeout(r, 25));
+    const client = await fleet.run('base', { args: ['-c', 'curl -s http://www/healthz && curl -s -i http://mesh-web/nope | head -n 1'], networks: ['e2e-mesh'], host: 'h3' });
+    const status = await client.wait();
+    const page = await fleet.fetch('mesh-web', 80, '/healthz');
+    return { output: client.output(), exitCode: status.exitCode, hosts: [web.hostId, client.hostId], fetched: [page.status, await page.text()] };
+  });
+  expect(result.hosts).toEqual(['h2', 'h3']);
+  expect(result.output).toMatch(/^ok\nHTTP\/1\.1 404 Not Found\r?\n$/);
+  expect(result.exitCode).toBe(0);
+  expect(result.fetched).toEqual([200, 'ok\n']);
+});
