@@ -35,6 +35,9 @@ test('the fleet page spawns across hosts, scales, kills a container and a host',
   await expect(page.locator('.tile[data-host="h2"][data-state="dead"]')).toHaveCount(onH2);
   await expect(page.locator('#total-running')).toHaveText(String(23 - onH2));
   await expect(page.locator('.fleet-host[data-host="h2"]')).toHaveAttribute('data-state', 'removed');
+  // A host added at run time takes new containers.
+  await page.getByRole('button', { name: 'Add host' }).click();
+  await expect(page.locator('.fleet-host[data-host="h4"]')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   // Still ticking elsewhere.
   const tile = page.locator('.tile[data-host="h1"][data-state="running"]').first();
   const before = await tile.textContent();

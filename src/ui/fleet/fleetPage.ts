@@ -47,6 +47,19 @@ function hostUrls(): string[] {
   return Array.from({ length: Math.max(0, Math.min(count, 16)) }, (_, i) => `${location.protocol}//h${i + 1}.localhost${port}/host.html${query}`);
 }
 
+/** Another host page on a development name no host uses yet (h5.localhost, …). */
+function nextHostUrl(fleet: Fleet): string | undefined {
+  const loopback = location.hostname === '127.0.0.1' || location.hostname === 'localhost' || location.hostname.endsWith('.localhost');
+  if (!loopback) return undefined;
+  const used = new Set(fleet.hosts().map((host) => host.origin));
+  const port = location.port ? `:${location.port}` : '';
+  for (let i = 1; i < 64; i++) {
+    const origin = `${location.protocol}//h${i}.localhost${port}`;
+    if (!used.has(origin)) return `${origin}/host.html`;
+  }
+  return undefined;
+}
+
 class FleetView {
   readonly el: HTMLElement;
   private readonly _tiles = new Map<string, HTMLElement>();
@@ -241,6 +254,15 @@ async function boot(): Promise<Fleet> {
       }),
     }, 'Kill a random container'),
     h('label', {}, 'host', hostChoice),
+    h('button', {
+      type: 'button', id: 'fleet-add-host',
+      onclick: act('add host', async () => {
+        const url = nextHostUrl(fleet);
+        if (!url) return view.note('set ?host=URL to add hosts on this site');
+        const host = await fleet.addHost(url);
+        view.note(`${host.id} ready in its own process`);
+      }),
+    }, 'Add host'),
     h('button', { type: 'button', id: 'fleet-kill-host', onclick: act('kill host', async () => { if (hostChoice.value) fleet.removeHost(hostChoice.value, `host ${hostChoice.value} was killed from the fleet page`); }) }, 'Kill host'),
     h('button', {
       type: 'button', id: 'fleet-clear',
