@@ -33,20 +33,30 @@ export function log(message: string): void {
   if (process.env.BENCH_QUIET !== '1') console.error(message);
 }
 
+/** Rounds of the memory measurement: RSS moves with garbage the host collects when it likes. */
+const MEMORY_ROUNDS = 2;
+
 async function idleMemory(target: Target, count: number, wasmInitialBytes: number): Promise<IdleMemory> {
-  await target.call('settle');
-  const beforeBytes = await target.memory();
-  try {
-    const up = await target.call<IdleUp>('idleUp', { count });
-    const afterBytes = await target.memory();
-    const perInstanceBytes = beforeBytes !== undefined && afterBytes !== undefined ? (afterBytes - beforeBytes) / count : undefined;
-    return { ...up, beforeBytes, afterBytes, perInstanceBytes, wasmInitialBytes };
-  } finally {
-    await target.call('idleDown');
+  const rounds: IdleMemory['rounds'] = [];
+  let ms = 0;
+  for (let round = 0; round < MEMORY_ROUNDS; round++) {
+    await target.call('settle');
+    const beforeBytes = await target.memory();
+    try {
+      const up = await target.call<IdleUp>('idleUp', { count });
+      ms = Math.max(ms, up.ms);
+      const afterBytes = await target.memory();
+      if (beforeBytes !== undefined && afterBytes !== undefined) rounds.push({ beforeBytes, afterBytes, perInstanceBytes: (afterBytes - beforeBytes) / count });
+    } finally {
+      await target.call('idleDown');
+    }
   }
+  const perInstanceBytes = rounds.length ? rounds.reduce((sum, round) => sum + round.perInstanceBytes, 0) / rounds.length : undefined;
+  return { count, ms, perInstanceBytes, wasmInitialBytes, rounds };
 }
 
-export async function measureFlotilla(target: Target, options: PeersOptions, programs: Programs): Promise<HostResults['flotilla']> {
+/** The sequences below leave max live out: it runs last, on a fresh runtime (in Chromium a fresh page), see measureMaxLive. */
+export async function measureFlotilla(target: Target, options: PeersOptions, programs: Programs): Promise<Omit<HostResults['flotilla'], 'maxLive'>> {
   const setup = await attempt('flotilla setup', () => target.call('setup', { poolSize: options.poolSize }));
   const broken = failed(setup) ? setup : undefined;
   const step = <T>(what: string, run: () => Promise<T>): Promise<Maybe<T>> => (broken ? Promise.resolve(broken) : attempt(`flotilla ${what}`, run));
@@ -59,32 +69,43 @@ export async function measureFlotilla(target: Target, options: PeersOptions, pro
   const pipe = await step('pipe', () => target.call<PipeTimes>('pipe', { mib: options.ioMib, runs: options.pipeRuns }));
   const kill = await step('kill', () => target.call<KillTimes>('kill', { runs: options.killRuns }));
   const cold = await step('cold starts', () => target.call<StartTimes>('coldStarts', { runs: options.coldRuns }));
-  const maxLive = await step('max live', () => target.call<MaxLive>('maxLive', { cap: options.maxCap, batch: 10, budgetMs: options.maxBudgetMs }));
   await attempt('flotilla dispose', () => target.call('dispose'));
-  return { warm, warmQuiet, cold, bursts, io, pipe, kill, idle, maxLive };
+  return { warm, warmQuiet, cold, bursts, io, pipe, kill, idle };
 }
 
-export async function measureShim(target: Target, options: PeersOptions, programs: Programs): Promise<HostResults['shim']> {
+export async function measureShim(target: Target, options: PeersOptions, programs: Programs): Promise<Omit<HostResults['shim'], 'maxLive'>> {
   const starts = await attempt('shim starts', () => target.call<ShimStarts>('starts', { runs: options.runs }));
   const prestarted = await attempt('shim pre-started starts', () => target.call<StartTimes>('prestartedStarts', { runs: options.runs }));
   const idle = await attempt('shim idle memory', () => idleMemory(target, options.idleCount, initialMemoryBytes(programs.hello)));
   const io = await attempt('shim file I/O', () => target.call<IoTimes>('fileIo', { mib: options.ioMib, runs: options.shimIoRuns }));
-  const maxLive = await attempt('shim max live', () => target.call<MaxLive>('maxLive', { cap: options.maxCap, batch: 10, budgetMs: options.maxBudgetMs }));
-  return { starts, prestarted, io, idle, maxLive };
+  return { starts, prestarted, io, idle };
 }
 
-export async function measureWasmer(target: Target, options: PeersOptions, programs: Programs): Promise<HostResults['wasmer']> {
+export async function measureWasmer(target: Target, options: PeersOptions, programs: Programs): Promise<Omit<HostResults['wasmer'], 'maxLive'>> {
   const init = await attempt('wasmer init', () => target.call<InitTimes>('init'));
   const broken = failed(init) ? init : undefined;
   const step = <T>(what: string, run: () => Promise<T>): Promise<Maybe<T>> => (broken ? Promise.resolve(broken) : attempt(`wasmer ${what}`, run));
-  const starts = await step('starts', () => target.call<StartTimes>('starts', { runs: options.runs }));
-  const runCalls = await step('run() calls', () => target.call<number[]>('runCalls', { runs: options.runs }));
+  const first = await step('first run', () => target.call<StartTimes>('starts', { runs: 1 }));
+  // Before the later runs: the memories of finished runs count against the renderer's wasm budget until a GC.
   const idle = await step('idle memory', () => idleMemory(target, options.idleCount, initialMemoryBytes(programs.interactive)));
+  const starts = await step('later runs', () => target.call<StartTimes>('starts', { runs: options.runs }));
+  const runCalls = await step('run() calls', () => target.call<number[]>('runCalls', { runs: options.runs }));
   const io = await step('file I/O', () => target.call<IoTimes>('fileIo', { mib: options.ioMib, runs: options.ioRuns, path: '/tmp/big' }));
   const kill = await step('kill', () => target.call<KillTimes>('kill', { runs: options.killRuns }));
-  const maxLive = await step('max live', () => target.call<MaxLive>('maxLive', { cap: options.maxCap, batch: 10, budgetMs: options.maxBudgetMs }));
   await attempt('wasmer close', () => target.call('close'));
-  return { init, starts, runCalls, io, kill, idle, maxLive };
+  return { init, first, starts, runCalls, io, kill, idle };
+}
+
+/** Live instances until the first failure or the cap, on a fresh runtime: Flotilla's with a small pool, a new wasmer client. */
+export async function measureMaxLive(peer: 'flotilla' | 'shim' | 'wasmer', target: Target, options: PeersOptions): Promise<Maybe<MaxLive>> {
+  const ready = peer === 'flotilla' ? await attempt('flotilla setup', () => target.call('setup', { poolSize: 10 }))
+    : peer === 'wasmer' ? await attempt('wasmer init', () => target.call('init'))
+    : undefined;
+  if (ready !== undefined && failed(ready)) return ready;
+  const result = await attempt(`${peer} max live`, () => target.call<MaxLive>('maxLive', { cap: options.maxCap, batch: 10, budgetMs: options.maxBudgetMs }));
+  if (peer === 'flotilla') await attempt('flotilla dispose', () => target.call('dispose'));
+  if (peer === 'wasmer') await attempt('wasmer close', () => target.call('close'));
+  return result;
 }
 
 function directTarget(steps: object): Target {
@@ -97,11 +118,20 @@ function directTarget(steps: object): Target {
 
 export async function runNode(options: PeersOptions, programs: Programs): Promise<HostResults> {
   const bytes = async (name: string) => programs[name as keyof Programs];
-  const flotilla = await measureFlotilla(directTarget(new FlotillaSteps(() => bytes('iobench'))), options, programs);
   await buildNodeShimWorker();
-  const shim = await measureShim(directTarget(new ShimSteps(spawnNodeShimWorker, bytes)), options, programs);
   const { Wasmer } = await import('@wasmer/sdk/node');
-  const wasmer = await measureWasmer(directTarget(new WasmerSteps(Wasmer as unknown as WasmerClass, bytes)), options, programs);
-  return { flotilla, shim, wasmer };
+  const targets = {
+    flotilla: () => directTarget(new FlotillaSteps(() => bytes('iobench'))),
+    shim: () => directTarget(new ShimSteps(spawnNodeShimWorker, bytes)),
+    wasmer: () => directTarget(new WasmerSteps(Wasmer as unknown as WasmerClass, bytes)),
+  };
+  const flotilla = await measureFlotilla(targets.flotilla(), options, programs);
+  const shim = await measureShim(targets.shim(), options, programs);
+  const wasmer = await measureWasmer(targets.wasmer(), options, programs);
+  return {
+    flotilla: { ...flotilla, maxLive: await measureMaxLive('flotilla', targets.flotilla(), options) },
+    shim: { ...shim, maxLive: await measureMaxLive('shim', targets.shim(), options) },
+    wasmer: { ...wasmer, maxLive: await measureMaxLive('wasmer', targets.wasmer(), options) },
+  };
 }
 

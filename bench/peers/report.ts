@@ -60,8 +60,8 @@ function startRows(results: Record<Host, HostResults>): string[][] {
     ['shim, later runs: new worker → first byte', ...cell((r) => r.shim.starts, 1)],
     ['shim, pre-started worker (a pool of one): post → first byte', ...cell((r) => r.shim.prestarted)],
     ['wasmer, set-up: import + `new Wasmer()` + `packages.load` ×4 + `sandboxes.create`', ...wasmerInit],
-    ['wasmer, first run: `spawn()` → first byte', ...cell((r) => r.wasmer.starts, 0, 'first')],
-    ['wasmer, later runs: `spawn()` → first byte', ...cell((r) => r.wasmer.starts, 1)],
+    ['wasmer, first run: `spawn()` → first byte', ...cell((r) => r.wasmer.first, 0, 'first')],
+    ['wasmer, later runs: `spawn()` → first byte', ...cell((r) => r.wasmer.starts)],
     ['wasmer, later runs: `run()` → resolved (whole run)', ...runCalls],
   ];
 }
@@ -82,7 +82,7 @@ function p50Of(value: Maybe<StartTimes> | undefined, from = 0): number | undefin
 
 function wasmerFirstTotal(host: HostResults): number | undefined {
   const init = ok(host.wasmer.init);
-  const first = ok(host.wasmer.starts)?.firstByteMs[0];
+  const first = ok(host.wasmer.first)?.firstByteMs[0];
   return init && first !== undefined ? (init.importMs ?? 0) + init.initMs + init.loadMs + init.sandboxMs + first : undefined;
 }
 
@@ -92,8 +92,8 @@ function ratioRows(results: Record<Host, HostResults>): string[][] {
   const warm = (r: HostResults) => p50Of(r.flotilla.warmQuiet);
   const cold = (r: HostResults) => p50Of(r.flotilla.cold);
   return [
-    row('wasmer later runs (p50) ÷ Flotilla warm, quiet (p50)', (r) => p50Of(r.wasmer.starts, 1), warm),
-    row('wasmer later runs (p50) ÷ Flotilla warm, back to back (p50)', (r) => p50Of(r.wasmer.starts, 1), (r) => p50Of(r.flotilla.warm)),
+    row('wasmer later runs (p50) ÷ Flotilla warm, quiet (p50)', (r) => p50Of(r.wasmer.starts), warm),
+    row('wasmer later runs (p50) ÷ Flotilla warm, back to back (p50)', (r) => p50Of(r.wasmer.starts), (r) => p50Of(r.flotilla.warm)),
     row('shim new worker per run (p50) ÷ Flotilla warm, quiet (p50)', (r) => p50Of(r.shim.starts, 1), warm),
     row('shim pre-started worker (p50) ÷ Flotilla warm, quiet (p50)', (r) => p50Of(r.shim.prestarted), warm),
     row('wasmer set-up + first run ÷ Flotilla cold (p50)', wasmerFirstTotal, cold),
@@ -131,7 +131,8 @@ function memoryRows(results: Record<Host, HostResults>): string[][] {
     const idle = ok(value);
     if (!idle) return why(value);
     if (idle.perInstanceBytes === undefined) return 'not measurable here';
-    return `${(idle.perInstanceBytes / MiB).toFixed(2)} (beyond wasm memory: ${((idle.perInstanceBytes - idle.wasmInitialBytes) / MiB).toFixed(2)}; ${idle.count} up in ${ms(idle.ms, 0)} ms)`;
+    const rounds = idle.rounds.map((round) => (round.perInstanceBytes / MiB).toFixed(2)).join(', ');
+    return `${(idle.perInstanceBytes / MiB).toFixed(2)} (rounds ${rounds}; beyond wasm memory ${((idle.perInstanceBytes - idle.wasmInitialBytes) / MiB).toFixed(2)}; ${idle.count} up in ${ms(idle.ms, 0)} ms)`;
   };
   const flotilla = (host: Host) => perIdle(results[host].flotilla.idle);
   return [
@@ -206,7 +207,7 @@ function goalRows(results: Record<Host, HostResults>): string[][] {
     return idle?.perInstanceBytes === undefined ? undefined : (idle.perInstanceBytes - idle.wasmInitialBytes) / MiB;
   });
   const faster = HOSTS.map((host) => {
-    const wasmer = p50Of(results[host].wasmer.starts, 1);
+    const wasmer = p50Of(results[host].wasmer.starts);
     const ours = p50Of(results[host].flotilla.warmQuiet);
     return wasmer !== undefined && ours ? wasmer / ours : undefined;
   });

@@ -95,13 +95,15 @@ export interface PeersOptions {
 }
 
 /** Memory per idle instance: the host's memory before and after `count` idle instances. */
-export interface IdleMemory extends IdleUp {
-  /** Node: process RSS; Chromium: the renderer process's RSS. Undefined when not measurable. */
-  readonly beforeBytes?: number;
-  readonly afterBytes?: number;
+export interface IdleMemory {
+  readonly count: number;
+  /** request → all `count` idle instances up, the slowest round. */
+  readonly ms: number;
+  /** Node: process RSS; Chromium: the renderer process's RSS. The mean over the rounds; undefined when not measurable. */
   readonly perInstanceBytes?: number;
   /** The idle program's initial linear memory, part of every instance. */
   readonly wasmInitialBytes: number;
+  readonly rounds: { readonly beforeBytes: number; readonly afterBytes: number; readonly perInstanceBytes: number }[];
 }
 
 /** A peer's step that failed: kept as a finding instead of ending the run. */
@@ -132,6 +134,9 @@ export interface HostResults {
   };
   readonly wasmer: {
     readonly init: Maybe<InitTimes>;
+    /** The first spawn after set-up. */
+    readonly first: Maybe<StartTimes>;
+    /** Later spawns (after the idle-memory measurement). */
     readonly starts: Maybe<StartTimes>;
     readonly runCalls: Maybe<number[]>;
     readonly io: Maybe<IoTimes>;

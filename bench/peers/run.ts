@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../e2e/browser';
 import { PeerPage } from './chromium';
-import { log, measureFlotilla, measureShim, measureWasmer, type Target } from './drive';
+import { log, measureFlotilla, measureMaxLive, measureShim, measureWasmer, type Target } from './drive';
 import { machineDescription } from './machine';
 import { initialMemoryBytes, preparePrograms, ROOT, type Programs } from './programs';
 import { peersMarkdown } from './report';
@@ -55,7 +55,12 @@ async function runChromium(options: PeersOptions, programs: Programs, browser: B
     const flotilla = await inPage('flotilla', (target) => measureFlotilla(target, options, programs));
     const shim = await inPage('shim', (target) => measureShim(target, options, programs));
     const wasmer = await inPage('wasmer', (target) => measureWasmer(target, options, programs));
-    return { flotilla, shim, wasmer };
+    // Max live last, each on a fresh page: no garbage memories of earlier steps in the renderer's budget.
+    return {
+      flotilla: { ...flotilla, maxLive: await inPage('flotilla', (target) => measureMaxLive('flotilla', target, options)) },
+      shim: { ...shim, maxLive: await inPage('shim', (target) => measureMaxLive('shim', target, options)) },
+      wasmer: { ...wasmer, maxLive: await inPage('wasmer', (target) => measureMaxLive('wasmer', target, options)) },
+    };
   } finally {
     await site.close();
   }
