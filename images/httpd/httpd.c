@@ -184,6 +184,7 @@ static const char *reason_phrase(int status) {
 struct request {
   const char *method; size_t method_len;
   const char *target; size_t target_len;
+  const char *version; size_t version_len;  // as sent, for the log
   int minor;                  // HTTP/1.<minor>
   int has_host;
   int conn_close, conn_keep_alive;
@@ -251,6 +252,8 @@ static int parse_request(const char *buf, size_t end, struct request *req) {
   req->target_len = (size_t)(sp2 - rest);
   const char *version = sp2 + 1;
   size_t version_len = len - (size_t)(version - line);
+  req->version = version;
+  req->version_len = version_len;
   if (req->method_len == 0 || req->target_len == 0) return 400;
   for (size_t i = 0; i < req->method_len; i++) {
     if (!is_tchar((unsigned char)req->method[i])) return 400;
@@ -340,7 +343,7 @@ static int target_to_path(const char *target, size_t len, char *out, size_t size
       int lo = i + 2 < len ? hex_value(target[i + 2]) : -1;
       if (hi < 0 || lo < 0) return 400;
       c = hi * 16 + lo;
-      if (c == 0) return 400;
+      if (c < 0x20 || c == 0x7f) return 400;  // %00, %0d%0a, ...: never part of a file name here
       i += 2;
     }
     if (n + 1 >= sizeof decoded) return 414;
@@ -448,7 +451,8 @@ static void log_request(const struct conn *c, const struct request *req, int sta
     log_escaped(stdout, req->method, req->method_len, 32);
     fputc(' ', stdout);
     log_escaped(stdout, req->target, req->target_len, 1024);
-    printf(" HTTP/1.%d", req->minor);
+    fputc(' ', stdout);
+    log_escaped(stdout, req->version, req->version_len, 16);
   } else {
     fputc('-', stdout);
   }
@@ -481,6 +485,14 @@ static int queue_error(struct conn *c, const struct request *req, int head_only,
   char body[128];
   int n = snprintf(body, sizeof body, "%d %s\n", status, reason_phrase(status));
   return queue_response(c, req, head_only, status, "text/plain; charset=utf-8", body, (size_t)n, extra);
+}
+
+// Appends a decoded path percent-encoded for a URL (RFC 3986 path characters stay).
+static void append_url_path(struct buf *b, const char *path) {
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if (isalnum(*p) || strchr("/-._~!$&'()*+,;=:@", *p)) buf_append(b, p, 1);
+    else buf_printf(b, "%%%02X", *p);
+  }
 }
 
 static void html_escape(struct buf *b, const char *s) {
@@ -566,9 +578,13 @@ static int handle_request(struct conn *c, const struct request *req) {
   uint64_t size = 0;
   int fd = open_document(path, &size, file, sizeof file);
   if (fd == -301) {
-    char location[MAX_PATH + 32];
-    snprintf(location, sizeof location, "Location: %s/\r\n", path);
-    return queue_error(c, req, head_only, 301, location);
+    struct buf location = {0};
+    buf_printf(&location, "Location: ");
+    append_url_path(&location, path);
+    buf_printf(&location, "/\r\n");
+    int rc = location.data ? queue_error(c, req, head_only, 301, location.data) : -1;
+    free(location.data);
+    return rc;
   }
   if (fd < 0) {
     int missing_index = path[strlen(path) - 1] == '/' && fd == -404;

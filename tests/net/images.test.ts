@@ -229,6 +229,16 @@ describe('kv and kv-cli', () => {
     const inline = await tool('/usr/bin/nc', ['cache', '6379'], { ...net, stdin: 'PING\r\nGET greeting\r\n' });
     expect(inline.stdout).toBe('+PONG\r\n$11\r\nhello world\r\n');
 
+    // On a terminal: a prompt, one reply per line typed, `quit` ends it.
+    const term = await rt.run('base', { entrypoint: ['/usr/bin/kv-cli'], args: ['-h', 'cache'], tty: true, ...net });
+    await outputOf(term, 'cache:6379> ');
+    term.tty!.input('GET greeting\n');
+    await outputOf(term, '"hello world"');
+    term.tty!.input('quit\n');
+    expect((await term.wait()).exitCode).toBe(0);
+    expect(term.output().replace(/\r\n/g, '\n')).toBe('cache:6379> "hello world"\ncache:6379> ');
+    await term.remove();
+
     const refused = await tool('/usr/bin/kv-cli', ['-h', 'cache', '-p', '6380', 'PING'], net);
     expect(refused.status.exitCode).toBe(1);
     expect(refused.stderr).toBe('Could not connect to kv at cache:6380: Connection refused\n');
