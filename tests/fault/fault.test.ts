@@ -1,0 +1,128 @@
+// Fault tolerance in Node (issue 4): a guest calling every syscall with
+// random arguments, and storms of containers killed at random mid-I/O.
+// Afterwards the supervisor must be consistent and every other container's
+// files intact.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileC } from '../../scripts/wasi-cc.mjs';
+import { Runtime, type Container } from '../../src/api';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const POOL = 4;
+
+let rt: Runtime;
+let neighbour: Container;
+const NEIGHBOUR_FILES = { '/data/a.txt': 'alpha\n', '/data/deep/b.txt': 'beta\n' };
+
+beforeAll(async () => {
+  const wasm = await compileC({ 'syscall_fuzz.c': readFileSync(join(HERE, 'c', 'syscall_fuzz.c'), 'utf8') }, ['syscall_fuzz.c']);
+  rt = await Runtime.create({ poolSize: POOL });
+  await rt.importProgram('fuzz', wasm);
+  // A bystander that must come out of everything below untouched.
+  neighbour = await rt.run('crash', { name: 'bystander', args: ['sleep', '3600'], files: NEIGHBOUR_FILES });
+}, 120_000);
+
+afterAll(async () => {
+  await rt?.dispose();
+});
+
+async function expectNeighbourIntact(): Promise<void> {
+  expect(neighbour.state).toBe('running');
+  for (const [path, text] of Object.entries(NEIGHBOUR_FILES)) expect(new TextDecoder().decode(await neighbour.readFile(path))).toBe(text);
+}
+
+/** Ends `container` within `ms` or kills it; returns its status. */
+async function waitOrKill(container: Container, ms: number) {
+  const ended = await Promise.race([container.wait(), new Promise<undefined>((resolve) => setTimeout(resolve, ms))]);
+  if (ended) return ended;
+  await container.kill();
+  return container.wait();
+}
+
+describe('syscall fuzzing from a guest', () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`seed ${seed}: thousands of random calls raise no host exception and leave others intact`, async () => {
+      const fuzz = await rt.run('fuzz', { args: [String(seed), '100000'] });
+      const status = await waitOrKill(fuzz, 20_000);
+      const out = fuzz.output();
+      // It gets through every call, or ends by its own doing (a random write into its own
+      // memory can make it trap), or blocks somewhere legitimate and is killed: never a host error.
+      expect(status.message ?? '').not.toMatch(/host error|WasiHostTrap/);
+      if (status.reason === 'exited') {
+        expect(status.exitCode).toBe(0);
+        expect(out).toContain('survived 100000');
+      } else if (status.reason === 'trapped') {
+        expect(status.stack).toContain('main');
+      } else {
+        expect(status).toMatchObject({ reason: 'killed', exitCode: 137 });
+        expect(Number(/progress (\d+)\n(?!.*progress)/s.exec(out)?.[1] ?? 0)).toBeGreaterThanOrEqual(1000);
+      }
+      await fuzz.remove();
+      await expectNeighbourIntact();
+    }, 40_000);
+  }
+
+  it('a fuzzing guest stays killable at any moment', async () => {
+    for (let round = 0; round < 5; round++) {
+      const fuzz = await rt.run('fuzz', { args: [String(100 + round), '0'] });
+      await new Promise((resolve) => setTimeout(resolve, 50 + round * 60));
+      const started = Date.now();
+      await fuzz.kill();
+      const status = await fuzz.wait();
+      expect(status).toMatchObject({ reason: 'killed', exitCode: 137 });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await fuzz.remove();
+    }
+    await expectNeighbourIntact();
+  }, 60_000);
+});
+
+describe('kill storms', () => {
+  it('starting and killing containers at random mid-I/O leaves the supervisor consistent', async () => {
+    const workloads: Array<[string, string[]]> = [
+      ['base', ['-c', 'i=0; while true; do echo "line $i" >> /tmp/log; i=$((i+1)); done']],
+      ['base', ['-c', 'while true; do cat /etc/passwd | wc -l > /tmp/n; done']],
+      ['fileio', ['write', '/tmp/x', 'data', ';', 'append', '/tmp/x', 'more', ';', 'cat', '/tmp/x']],
+      ['crash', ['spin']],
+      ['crash', ['sleep', '60']],
+      ['fuzz', ['7', '0']],
+    ];
+    let seed = 12345;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const victims: Container[] = [];
+    for (let i = 0; i < 40; i++) {
+      const [image, args] = workloads[random(workloads.length)]!;
+      const container = await rt.run(image, { args });
+      victims.push(container);
+      await new Promise((resolve) => setTimeout(resolve, random(30)));
+      if (random(4) !== 0) {
+        const kill = random(2) === 0 ? container.kill() : container.stop({ timeoutMs: 50 }).then(() => {});
+        await kill.catch(() => {}); // it may have ended on its own first
+      }
+    }
+    const statuses = await Promise.all(victims.map((container) => waitOrKill(container, 5_000)));
+    for (const status of statuses) {
+      expect(['exited', 'killed']).toContain(status.reason);
+      expect(status.message ?? '').not.toMatch(/host error/);
+    }
+    // Every record is consistent: ended, and removable; nothing is left behind.
+    for (const container of victims) {
+      expect(['exited', 'dead']).toContain(container.state);
+      await container.remove();
+    }
+    expect(rt.list({ all: true }).map((info) => info.name)).toEqual(['bystander']);
+    await expectNeighbourIntact();
+    // The pool refills to its size: no worker leaked or stuck.
+    await expect.poll(() => rt.idleWorkers, { timeout: 10_000 }).toBe(POOL);
+    // And the runtime still does its job.
+    const after = await rt.run('hello', { args: ['still', 'here'] });
+    expect((await after.wait()).exitCode).toBe(0);
+    expect(after.output()).toContain('argv[2]=here');
+    await after.remove();
+  }, 120_000);
+});
