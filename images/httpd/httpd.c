@@ -43,6 +43,7 @@
 #define IO_CHUNK 16384          // file bytes read per send
 #define IDLE_TIMEOUT_MS 30000   // a connection without traffic is closed after this
 #define LINGER_MS 2000          // how long a closing connection's unread input is drained
+#define MAX_DISCARD (1 << 20)   // request bodies up to this size are skipped on a kept connection
 
 static const char *program = "httpd";
 
@@ -559,8 +560,11 @@ static int handle_request(struct conn *c, const struct request *req) {
   int head_only = req->method_len == 4 && memcmp(req->method, "HEAD", 4) == 0;
   int is_get = req->method_len == 3 && memcmp(req->method, "GET", 3) == 0;
   int keep_alive = req->minor >= 1 ? !req->conn_close : (req->conn_keep_alive && !req->conn_close);
-  if (!keep_alive || req->chunked) c->close_after = 1;
-  c->discard = req->chunked ? 0 : req->content_length;
+  // A request body is skipped to keep the connection; a large or chunked
+  // one ends it instead (the lingering close drains what is in flight).
+  int skip_body = !req->chunked && req->content_length <= MAX_DISCARD;
+  if (!keep_alive || !skip_body) c->close_after = 1;
+  c->discard = skip_body ? req->content_length : 0;
 
   if (!is_get && !head_only) return queue_error(c, req, 0, 405, "Allow: GET, HEAD\r\n");
 
