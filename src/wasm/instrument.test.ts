@@ -206,6 +206,92 @@ describe('instrument: control flow that can run forever', () => {
   });
 });
 
+describe('instrument: loops are split, branches out of them renumbered', () => {
+  // Each function takes n and returns a number that depends on every branch taken.
+  const I32_TO_I32 = 1;
+  const code = {
+    // nested loops, a branch from the inner loop to a block outside it, and to the outer loop's exit
+    nested: [
+      0x02, 0x40, // block $done
+      0x03, 0x40, // loop $outer
+      0x20, 0x01, 0x20, 0x00, 0x4e, 0x0d, 0x01, // i >= n: br_if $done
+      0x02, 0x40, // block $skip
+      0x03, 0x40, // loop $inner
+      0x20, 0x02, 0x41, 0x01, 0x6a, 0x21, 0x02, // sum += 1
+      0x20, 0x02, 0x41, 0x07, 0x70, 0x45, 0x0d, 0x01, // sum % 7 == 0: br_if $skip
+      0x20, 0x02, 0x41, 0x03, 0x71, 0x0d, 0x00, // sum & 3: br_if $inner
+      0x0b, 0x0b,
+      0x20, 0x01, 0x41, 0x01, 0x6a, 0x21, 0x01, // i += 1
+      0x0c, 0x00, // br $outer
+      0x0b, 0x0b,
+      0x20, 0x02,
+    ],
+    // br_table inside a loop, to a block around it and to the function (a return)
+    table: [
+      0x02, I32, // block $out (result i32)
+      0x03, 0x40, // loop $again
+      0x20, 0x02, 0x41, 0x05, 0x6a, 0x21, 0x02, // sum += 5
+      0x20, 0x01, 0x41, 0x01, 0x6a, 0x21, 0x01, // i += 1
+      0x20, 0x01, 0x20, 0x00, 0x48, 0x0d, 0x00, // i < n: br_if $again
+      0x20, 0x02, 0x20, 0x01, 0x41, 0x03, 0x70, // sum, i % 3
+      0x0e, 0x02, 0x01, 0x02, 0x01, // br_table [$out, the function] default $out
+      0x0b,
+      0x41, 0x7b, // -5 (not reached)
+      0x0b,
+      0x41, 0xe8, 0x07, 0x6a, // + 1000
+    ],
+    // a loop with a result
+    result: [
+      0x03, I32, // loop (result i32)
+      0x20, 0x02, 0x20, 0x01, 0x6a, 0x21, 0x02, // sum += i
+      0x20, 0x01, 0x41, 0x01, 0x6a, 0x22, 0x01, // i += 1
+      0x20, 0x00, 0x48, 0x0d, 0x00, // br_if loop (i < n)
+      0x20, 0x02,
+      0x0b,
+    ],
+    // a loop with a parameter (not split: checked in place)
+    param: [
+      0x20, 0x00, 0x41, 0x01, 0x6a, // n + 1
+      0x03, I32_TO_I32, // loop (param i32) (result i32)
+      0x20, 0x02, 0x41, 0x03, 0x6a, 0x21, 0x02, // sum += 3
+      0x41, 0x01, 0x6b, 0x22, 0x01, 0x20, 0x01, 0x0d, 0x00, // n - 1, br_if loop while non-zero
+      0x0b,
+      0x20, 0x02, 0x6a,
+    ],
+    // a branch to the function's own label from inside a loop
+    early: [
+      0x03, 0x40,
+      0x20, 0x01, 0x41, 0x01, 0x6a, 0x22, 0x01, // i += 1
+      0x20, 0x00, 0x4e, 0x04, 0x40, 0x20, 0x01, 0x41, 0x02, 0x6c, 0x0c, 0x02, 0x0b, // if (i >= n) br to the function with i * 2
+      0x0c, 0x00,
+      0x0b,
+      0x41, 0x7f,
+    ],
+  };
+  const names = Object.keys(code) as Array<keyof typeof code>;
+  const module = assemble({
+    types: [funcType([I32], [I32]), funcType([I32], [I32])],
+    functions: names.map(() => 0),
+    exports: names.map((key, index) => ({ name: key, kind: 0x00, index })),
+    code: names.map((key) => body(code[key], [[2, I32]])),
+  });
+
+  it('computes the same as the original, however often the check runs', () => {
+    expect(WebAssembly.validate(module)).toBe(true);
+    const plain = new WebAssembly.Instance(new WebAssembly.Module(module)).exports as Record<string, (n: number) => number>;
+    for (const countdown of [1, 2, 3, 1000]) {
+      const { bytes, stats } = instrumentWithStats(module, { initialCountdown: countdown });
+      expect(stats.loops).toBe(6);
+      let checks = 0;
+      const exports = new WebAssembly.Instance(compile(bytes), { [INTERNAL_MODULE]: { [CHECK_IMPORT]: () => { checks++; return countdown; } } }).exports as Record<string, (n: number) => number>;
+      for (const key of names) {
+        for (const n of [0, 1, 5, 20, 100]) expect(exports[key]!(n), `${key}(${n}) with countdown ${countdown}`).toBe(plain[key]!(n));
+      }
+      if (countdown < 1000) expect(checks).toBeGreaterThan(100);
+    }
+  });
+});
+
 describe('instrument: instruction families', () => {
   const v128 = (bytes: number[]) => [0xfd, 0x0c, ...bytes];
   const lanes = Array.from({ length: 16 }, (_, i) => i);

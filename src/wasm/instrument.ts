@@ -1,12 +1,22 @@
 // Instruments a module so that a guest that never makes a call to the host
-// still comes back to it regularly: a countdown global is decremented at
-// every loop header (and at the entry of functions that make tail calls,
-// the only other way to run forever without a stack overflow); when it
-// reaches zero the guest calls the imported check function, which may
-// throw (a kill), sleep (a CPU share) or account time, and returns the
-// next countdown. Optionally each memory.grow's result is passed through a
+// still comes back to it regularly: a countdown is decremented at every
+// loop header (and at the entry of functions that make tail calls, the
+// only other way to run forever without a stack overflow); when it reaches
+// zero the guest calls the imported check function, which may throw (a
+// kill), sleep (a CPU share) or account time, and returns the next
+// countdown. Optionally each memory.grow's result is passed through a
 // second import, so the host learns of failed allocations, and memories
 // are capped (see memory.ts).
+//
+// The countdown lives in a mutable global (appended), but a function with
+// loops keeps it in a local of its own (a register), as wasmtime's fuel
+// does: loaded from the global at entry, written back before calls to the
+// module's own functions (and indirect calls) and before every way out
+// (return, tail calls, throws, branches to the function's label, the
+// final end), read back after those calls. A store to the global in every
+// iteration kept engines from optimising tight loops (3x slower); the local
+// costs a decrement and a test. Functions without loops are left alone
+// but for renumbering.
 //
 // One pass over the module: sections are copied through in spans, and
 // only what shifts is rewritten. The imports are appended after the
@@ -18,7 +28,7 @@
 // as the inserted `if` adds a label.
 
 import { Reader, u32Bytes, Writer } from './bytes';
-import { rewriteCode, type CodeRewrite, type CodeStats } from './code';
+import { CodeEvents, emitCode, rewriteConstant, scanCode, type Insertions, type ScanOptions } from './code';
 import { MalformedWasmError, ReservedImportError } from './errors';
 import { writeCappedMemorySection } from './memory';
 import { outline, readLimits, SECTION, SECTION_ORDER, skipRefType, skipValType, type ModuleOutline, type Section } from './module';
@@ -76,9 +86,9 @@ class Instrumenter {
   private readonly _checkType: number;
   private readonly _checkFunction: number;
   private readonly _countdown: number;
-  private readonly _rewrite: CodeRewrite;
-  /** Code inserted at a loop header or a function entry. */
-  private readonly _check: Uint8Array;
+  private readonly _scan: ScanOptions;
+  private readonly _events = new CodeEvents();
+  private readonly _grow: Uint8Array | undefined;
 
   constructor(private readonly _bytes: Uint8Array, private readonly _options: InstrumentOptions) {
     const info = outline(_bytes);
@@ -90,18 +100,8 @@ class Instrumenter {
     this._checkType = info.typeCount;
     this._checkFunction = info.importedFunctions;
     this._countdown = info.importedGlobals + info.definedGlobals;
-    const g = u32Bytes(this._countdown);
-    // if (countdown == 0) countdown = check(); countdown -= 1
-    this._check = new Uint8Array([
-      0x23, ...g, 0x45, 0x04, 0x40, 0x10, ...u32Bytes(this._checkFunction), 0x24, ...g, 0x0b,
-      0x23, ...g, 0x41, 0x01, 0x6b, 0x24, ...g,
-    ]);
-    this._rewrite = {
-      firstShifted: info.importedFunctions,
-      functionShift: this._addedImports,
-      loopHeader: this._check,
-      afterGrow: this._hookGrow ? new Uint8Array([0x10, ...u32Bytes(this._checkFunction + 1)]) : undefined,
-    };
+    this._scan = { firstShifted: info.importedFunctions, functionShift: this._addedImports, hookGrow: this._hookGrow, typeParams: info.typeParams };
+    this._grow = this._hookGrow ? new Uint8Array([0x10, ...u32Bytes(this._checkFunction + 1)]) : undefined;
     this._out = new Writer(_bytes.length + (_bytes.length >> 4) + 256);
   }
 
@@ -206,10 +206,43 @@ class Instrumenter {
 
   /** A constant expression, with ref.func renumbered. */
   private _expression(r: Reader, body: Writer): void {
-    rewriteCode(r, body, { firstShifted: this._outline.importedFunctions, functionShift: this._addedImports }, this._scratchStats);
+    rewriteConstant(r, body, this._events, { ...this._scan, typeParams: undefined });
   }
 
-  private readonly _scratchStats: CodeStats = { loops: 0, grows: 0, tailCalls: 0 };
+  /** What a function with loops gets, its countdown in local `local`. */
+  private _insertions(local: number): Insertions & { entry: Uint8Array; check: Uint8Array } {
+    const l = u32Bytes(local);
+    const g = u32Bytes(this._countdown);
+    // if (local == 0) local = check(); local -= 1
+    const check = new Uint8Array([0x20, ...l, 0x45, 0x04, 0x40, 0x10, ...u32Bytes(this._checkFunction), 0x21, ...l, 0x0b, 0x20, ...l, 0x41, 0x01, 0x6b, 0x21, ...l]);
+    const c = u32Bytes(this._checkFunction);
+    // A loop without parameters is split so that its body has no call (engines unroll and
+    // optimise call-free loops far better); the call sits in a wrapper the loop leaves to:
+    //   block bt; loop bt; block
+    //     loop bt  [if (local == 0) br 1; local -= 1]  body  end
+    //     br 2            ;; the loop ended: out, with its results
+    //   end
+    //   local = check(); br 0   ;; back into the loop from its header
+    //   end; end
+    // if (local == 0) br 1 (to the call); local -= 1: a countdown of 1 still lets an iteration run
+    const header = new Uint8Array([0x20, ...l, 0x45, 0x0d, 0x01, 0x20, ...l, 0x41, 0x01, 0x6b, 0x21, ...l]);
+    return {
+      entry: new Uint8Array([0x23, ...g, 0x21, ...l]), // local = global
+      check,
+      loop: check,
+      splitLoop: (blockType, out) => {
+        out.byte(0x02); out.bytes(blockType);
+        out.byte(0x03); out.bytes(blockType);
+        out.byte(0x02); out.byte(0x40);
+        out.byte(0x03); out.bytes(blockType);
+        out.bytes(header);
+      },
+      splitLoopEnd: new Uint8Array([0x0c, 0x02, 0x0b, 0x10, ...c, 0x21, ...l, 0x0c, 0x00, 0x0b, 0x0b]),
+      flush: new Uint8Array([0x20, ...l, 0x24, ...g]), // global = local
+      reload: new Uint8Array([0x23, ...g, 0x21, ...l]),
+      grow: this._grow,
+    };
+  }
 
   private _tables(r: Reader): void {
     const body = new Writer(r.end - r.pos + 16);
@@ -292,35 +325,55 @@ class Instrumenter {
 
   private _code(r: Reader): void {
     const bytes = this._bytes;
-    const body = new Writer(r.end - r.pos + (r.end - r.pos >> 3) + 64);
+    const { typeParams, functionTypes, importedFunctions } = this._outline;
+    const body = new Writer(r.end - r.pos + ((r.end - r.pos) >> 3) + 64);
     const scratch = new Writer(1 << 16);
+    const events = this._events;
+    const plain: Insertions = { grow: this._grow };
     const count = r.u32();
     body.u32(count);
-    const first = this._outline.importedFunctions;
     for (let i = 0; i < count; i++) {
       const size = r.u32();
-      const end = r.pos + size;
-      if (end > r.end) throw new MalformedWasmError('function body runs past its section', r.pos);
-      const fn = new Reader(bytes, r.pos, end);
-      for (let groups = fn.u32(); groups > 0; groups--) {
-        fn.u32();
+      const start = r.pos;
+      const end = start + size;
+      if (end > r.end) throw new MalformedWasmError('function body runs past its section', start);
+      const fn = new Reader(bytes, start, end);
+      const groups = fn.u32();
+      const groupsStart = fn.pos;
+      let locals = 0;
+      for (let g = 0; g < groups; g++) {
+        locals += fn.u32();
         skipValType(fn);
       }
       const localsEnd = fn.pos;
-      scratch.reset();
-      const tail = rewriteCode(fn, scratch, this._rewrite, this._stats, first + i);
+      events.reset();
+      scanCode(fn, events, this._scan, importedFunctions + i);
       if (fn.pos !== end) throw new MalformedWasmError('function body ends before its size', fn.pos);
-      const instructions = scratch.view();
-      const localsSize = localsEnd - r.pos;
-      const extra = tail ? this._check.length : 0;
-      body.u32(localsSize + extra + instructions.length);
-      body.span(bytes, r.pos, localsEnd);
-      if (tail) {
-        body.bytes(this._check);
-        this._stats.tailCallingFunctions++;
-      }
-      body.bytes(instructions);
       this._stats.functions++;
+      this._stats.loops += events.loops;
+      this._stats.tailCalls += events.tailCalls;
+      this._stats.grows += events.grows;
+      scratch.reset();
+      if (events.loops === 0 && events.tailCalls === 0) {
+        scratch.span(bytes, start, localsEnd);
+        emitCode(bytes, localsEnd, end, events, plain, scratch);
+      } else {
+        const params = typeParams[functionTypes[i] ?? -1] ?? -1;
+        if (params < 0) throw new MalformedWasmError(`function ${importedFunctions + i} has no function type`, start);
+        const insertions = this._insertions(params + locals);
+        scratch.u32(groups + 1); // one more local: the cached countdown
+        scratch.span(bytes, groupsStart, localsEnd);
+        scratch.byte(0x01);
+        scratch.byte(0x7f);
+        scratch.bytes(insertions.entry);
+        if (events.tailCalls > 0) {
+          scratch.bytes(insertions.check);
+          this._stats.tailCallingFunctions++;
+        }
+        emitCode(bytes, localsEnd, end, events, insertions, scratch);
+      }
+      body.u32(scratch.length);
+      body.bytes(scratch.view());
       r.pos = end;
     }
     this._finishSection(SECTION.code, r, body);

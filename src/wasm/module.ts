@@ -41,6 +41,10 @@ export interface ModuleOutline {
   readonly sections: readonly Section[];
   /** Types defined (members of recursion groups counted one by one). */
   readonly typeCount: number;
+  /** Parameter count of each function type, by type index (-1 for struct and array types). */
+  readonly typeParams: readonly number[];
+  /** The type index of each function the module defines, in order. */
+  readonly functionTypes: readonly number[];
   readonly importedFunctions: number;
   readonly importedGlobals: number;
   readonly definedGlobals: number;
@@ -82,7 +86,8 @@ export function readSections(bytes: Uint8Array): Section[] {
 }
 
 export function outline(bytes: Uint8Array, sections: readonly Section[] = readSections(bytes)): ModuleOutline {
-  let typeCount = 0;
+  let typeParams: number[] = [];
+  const functionTypes: number[] = [];
   let importedFunctions = 0;
   let importedGlobals = 0;
   let definedGlobals = 0;
@@ -93,7 +98,10 @@ export function outline(bytes: Uint8Array, sections: readonly Section[] = readSe
     const r = new Reader(bytes, section.start, section.end);
     switch (section.id) {
       case SECTION.type:
-        typeCount = countTypes(r);
+        typeParams = readTypes(r);
+        break;
+      case SECTION.function:
+        for (let count = r.u32(); count > 0; count--) functionTypes.push(r.u32());
         break;
       case SECTION.import: {
         for (let count = r.u32(); count > 0; count--) {
@@ -120,27 +128,25 @@ export function outline(bytes: Uint8Array, sections: readonly Section[] = readSe
         break;
     }
   }
-  return { sections, typeCount, importedFunctions, importedGlobals, definedGlobals, memories, importedMemories, imports };
+  return { sections, typeCount: typeParams.length, typeParams, functionTypes, importedFunctions, importedGlobals, definedGlobals, memories, importedMemories, imports };
 }
 
-/** Counts the types of a type section (a recursion group defines several). */
-function countTypes(r: Reader): number {
-  let types = 0;
+/** Each type of a type section (a recursion group defines several): its parameter count, -1 if not a function type. */
+function readTypes(r: Reader): number[] {
+  const params: number[] = [];
   for (let count = r.u32(); count > 0; count--) {
     if (r.bytes[r.pos] === 0x4e) {
       r.pos++;
       const members = r.u32();
-      for (let i = 0; i < members; i++) skipSubType(r);
-      types += members;
+      for (let i = 0; i < members; i++) params.push(readSubType(r));
     } else {
-      skipSubType(r);
-      types++;
+      params.push(readSubType(r));
     }
   }
-  return types;
+  return params;
 }
 
-function skipSubType(r: Reader): void {
+function readSubType(r: Reader): number {
   const form = r.bytes[r.pos];
   if (form === 0x50 || form === 0x4f) {
     r.pos++;
@@ -148,16 +154,18 @@ function skipSubType(r: Reader): void {
   }
   const kind = r.byte();
   switch (kind) {
-    case 0x60:
-      for (let params = r.u32(); params > 0; params--) skipValType(r);
+    case 0x60: {
+      const params = r.u32();
+      for (let i = 0; i < params; i++) skipValType(r);
       for (let results = r.u32(); results > 0; results--) skipValType(r);
-      return;
+      return params;
+    }
     case 0x5f:
       for (let fields = r.u32(); fields > 0; fields--) skipFieldType(r);
-      return;
+      return -1;
     case 0x5e:
       skipFieldType(r);
-      return;
+      return -1;
     default:
       throw new MalformedWasmError(`unknown type form 0x${kind.toString(16)}`, r.pos - 1);
   }
