@@ -89,6 +89,27 @@ describe('a guest spinning without syscalls', () => {
   });
 });
 
+describe('CRuby (a 30 MB module, instrumented like any program)', () => {
+  it('a busy Ruby loop is killed at once; CPU time and memory limits hold', async () => {
+    const busy = await rt.run('ruby', { args: ['-e', 'puts 1; STDOUT.flush; loop { }'] });
+    await until(() => busy.output().includes('1'), 60_000);
+    const started = performance.now();
+    await busy.kill();
+    expect(await busy.wait()).toMatchObject({ reason: 'killed', exitCode: 137 });
+    expect(busy.state).toBe('exited');
+    expect(performance.now() - started).toBeLessThan(80);
+
+    const counting = await rt.run('ruby', { args: ['-e', 'i = 0; loop { i += 1 }'], cpuTimeMs: 300 });
+    expect(await counting.wait()).toMatchObject({ signal: 'SIGXCPU', exitCode: 152, message: 'CPU time limit of 300 ms exceeded' });
+
+    const hungry = await rt.run('ruby', { args: ['-e', 's = "x" * (200 * 1024 * 1024); puts s.size'], memory: '64m' });
+    const status = await hungry.wait();
+    expect(hungry.output({ stdout: false })).toMatch(/failed to allocate memory \(NoMemoryError\)/);
+    expect(status).toMatchObject({ reason: 'oom', oomKilled: true, exitCode: 137 });
+    expect(status.message).toMatch(/exited with status 1 after memory.grow failed at [\d.]+ MiB \(limit 64 MiB\)/);
+  }, 120_000);
+});
+
 describe('cpuTimeMs', () => {
   it('kills a busy container once its CPU time is spent, saying why', async () => {
     const c = await rt.run('crash', { args: ['spin'], cpuTimeMs: 150 });
