@@ -62,6 +62,18 @@ export class PeerPage {
     return samples.sort((a, b) => a - b)[1];
   }
 
+  /** The renderer's CPU time so far (utime + stime from /proc, 10 ms ticks), or undefined. */
+  async rendererCpuMs(): Promise<number | undefined> {
+    if (this.rendererPid === undefined) return undefined;
+    try {
+      const stat = await readFile(`/proc/${this.rendererPid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in USER_HZ (100 on Linux)
+    } catch {
+      return undefined;
+    }
+  }
+
   async close(): Promise<void> {
     await this._browserCdp.detach().catch(() => {});
     await this._context.close();

@@ -6,7 +6,7 @@
 import { FlotillaSteps } from './flotilla';
 import { buildNodeShimWorker, processRss, spawnNodeShimWorker } from './nodeHost';
 import { initialMemoryBytes, type Programs } from './programs';
-import { failed, type BurstTimes, type HostResults, type IdleMemory, type IdleUp, type InitTimes, type IoTimes, type KillTimes, type Maybe, type MaxLive, type PeersOptions, type PipeTimes, type StartTimes } from './results';
+import { failed, type BurstTimes, type HostResults, type IdleMemory, type IdleUp, type InitTimes, type IoTimes, type KillTimes, type Maybe, type MaxLive, type PeersOptions, type PipeTimes, type SpinKill, type StartTimes } from './results';
 import { ShimSteps, type ShimStarts } from './shim';
 import { WasmerSteps, type WasmerClass } from './wasmer';
 
@@ -14,6 +14,8 @@ import { WasmerSteps, type WasmerClass } from './wasmer';
 export interface Target {
   call<T>(step: string, args?: unknown): Promise<T>;
   memory(): Promise<number | undefined>;
+  /** CPU time the host has used so far (ms): the Node process, or the page's renderer process. */
+  cpuMs(): Promise<number | undefined>;
 }
 
 async function attempt<T>(what: string, step: () => Promise<T>): Promise<Maybe<T>> {
@@ -56,7 +58,7 @@ async function idleMemory(target: Target, count: number, wasmInitialBytes: numbe
 }
 
 /** The sequences below leave max live out: it runs last, on a fresh runtime (in Chromium a fresh page), see measureMaxLive. */
-export async function measureFlotilla(target: Target, options: PeersOptions, programs: Programs): Promise<Omit<HostResults['flotilla'], 'maxLive'>> {
+export async function measureFlotilla(target: Target, options: PeersOptions, programs: Programs): Promise<Omit<HostResults['flotilla'], 'maxLive' | 'spinKill'>> {
   const setup = await attempt('flotilla setup', () => target.call('setup', { poolSize: options.poolSize }));
   const broken = failed(setup) ? setup : undefined;
   const step = <T>(what: string, run: () => Promise<T>): Promise<Maybe<T>> => (broken ? Promise.resolve(broken) : attempt(`flotilla ${what}`, run));
@@ -67,7 +69,7 @@ export async function measureFlotilla(target: Target, options: PeersOptions, pro
   const bursts = await step('bursts', () => target.call<BurstTimes>('bursts', { counts: options.bursts }));
   const io = await step('file I/O', () => target.call<IoTimes>('fileIo', { mib: options.ioMib, runs: options.ioRuns }));
   const pipe = await step('pipe', () => target.call<PipeTimes>('pipe', { mib: options.ioMib, runs: options.pipeRuns }));
-  const kill = await step('kill', () => target.call<KillTimes>('kill', { runs: options.killRuns }));
+  const kill = await step('kill', () => target.call<KillTimes>('kill', { runs: options.killRuns, kinds: ['blocked'] }));
   const cold = await step('cold starts', () => target.call<StartTimes>('coldStarts', { runs: options.coldRuns }));
   await attempt('flotilla dispose', () => target.call('dispose'));
   return { warm, warmQuiet, cold, bursts, io, pipe, kill, idle };
@@ -81,7 +83,7 @@ export async function measureShim(target: Target, options: PeersOptions, program
   return { starts, prestarted, io, idle };
 }
 
-export async function measureWasmer(target: Target, options: PeersOptions, programs: Programs): Promise<Omit<HostResults['wasmer'], 'maxLive'>> {
+export async function measureWasmer(target: Target, options: PeersOptions, programs: Programs): Promise<Omit<HostResults['wasmer'], 'maxLive' | 'spinKill'>> {
   const init = await attempt('wasmer init', () => target.call<InitTimes>('init'));
   const broken = failed(init) ? init : undefined;
   const step = <T>(what: string, run: () => Promise<T>): Promise<Maybe<T>> => (broken ? Promise.resolve(broken) : attempt(`wasmer ${what}`, run));
@@ -91,9 +93,33 @@ export async function measureWasmer(target: Target, options: PeersOptions, progr
   const starts = await step('later runs', () => target.call<StartTimes>('starts', { runs: options.runs }));
   const runCalls = await step('run() calls', () => target.call<number[]>('runCalls', { runs: options.runs }));
   const io = await step('file I/O', () => target.call<IoTimes>('fileIo', { mib: options.ioMib, runs: options.ioRuns, path: '/tmp/big' }));
-  const kill = await step('kill', () => target.call<KillTimes>('kill', { runs: options.killRuns }));
+  const kill = await step('kill', () => target.call<KillTimes>('kill', { runs: options.killRuns, kinds: ['blocked'] }));
   await attempt('wasmer close', () => target.call('close'));
   return { init, first, starts, runCalls, io, kill, idle };
+}
+
+/**
+ * Kills guests spinning without syscalls, then measures the host's CPU in
+ * the second after the last exit was reported (does the guest really stop?)
+ * and, for wasmer, whether the client still closes. Runs last: a guest that
+ * keeps spinning would slow everything after it. wasmer gets one such guest
+ * (each one it leaves spinning takes a core).
+ */
+export async function measureSpinKill(peer: 'flotilla' | 'wasmer', target: Target, options: PeersOptions): Promise<Maybe<SpinKill>> {
+  const ready = peer === 'flotilla' ? await attempt('flotilla setup', () => target.call('setup', { poolSize: 4 })) : await attempt('wasmer init', () => target.call('init'));
+  if (failed(ready)) return ready;
+  return attempt(`${peer} kill while spinning`, async () => {
+    const kill = await target.call<KillTimes>('kill', { runs: peer === 'wasmer' ? 1 : options.killRuns, kinds: ['spinning'] });
+    const before = await target.cpuMs();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = await target.cpuMs();
+    const cpuAfterMs = before !== undefined && after !== undefined ? after - before : undefined;
+    if (peer === 'flotilla') {
+      await target.call('dispose');
+      return { ...kill, cpuAfterMs };
+    }
+    return { ...kill, cpuAfterMs, close: await target.call<'closed' | 'pending'>('close', { timeoutMs: 10_000 }) };
+  });
 }
 
 /** Live instances until the first failure or the cap, on a fresh runtime: Flotilla's with a small pool, a new wasmer client. */
@@ -113,6 +139,10 @@ function directTarget(steps: object): Target {
   return {
     call: async <T>(step: string, args: unknown = {}) => (await table[step]!.call(steps, args)) as T,
     memory: processRss,
+    cpuMs: async () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    },
   };
 }
 
@@ -128,10 +158,20 @@ export async function runNode(options: PeersOptions, programs: Programs): Promis
   const flotilla = await measureFlotilla(targets.flotilla(), options, programs);
   const shim = await measureShim(targets.shim(), options, programs);
   const wasmer = await measureWasmer(targets.wasmer(), options, programs);
+  const maxLive = {
+    flotilla: await measureMaxLive('flotilla', targets.flotilla(), options),
+    shim: await measureMaxLive('shim', targets.shim(), options),
+    wasmer: await measureMaxLive('wasmer', targets.wasmer(), options),
+  };
+  // Last: wasmer leaves its spinning guest running (node-main.ts exits the process afterwards).
+  const spinKill = {
+    flotilla: await measureSpinKill('flotilla', targets.flotilla(), options),
+    wasmer: await measureSpinKill('wasmer', targets.wasmer(), options),
+  };
   return {
-    flotilla: { ...flotilla, maxLive: await measureMaxLive('flotilla', targets.flotilla(), options) },
-    shim: { ...shim, maxLive: await measureMaxLive('shim', targets.shim(), options) },
-    wasmer: { ...wasmer, maxLive: await measureMaxLive('wasmer', targets.wasmer(), options) },
+    flotilla: { ...flotilla, maxLive: maxLive.flotilla, spinKill: spinKill.flotilla },
+    shim: { ...shim, maxLive: maxLive.shim },
+    wasmer: { ...wasmer, maxLive: maxLive.wasmer, spinKill: spinKill.wasmer },
   };
 }
 

@@ -228,14 +228,15 @@ export class FlotillaSteps {
     return result;
   }
 
-  /** kill() → exit reported, for a guest blocked in a read and for one spinning without syscalls. */
-  async kill(options: { runs: number }): Promise<KillTimes> {
+  /** kill() → exit reported, for a guest blocked in a read and/or for one spinning without syscalls (crash spin). */
+  async kill(options: { runs: number; kinds: ('blocked' | 'spinning')[] }): Promise<KillTimes> {
     const result: KillTimes = { blockedMs: [], spinningMs: [] };
     for (let i = 0; i < options.runs; i++) {
       for (const [image, args, text, into] of [
         ['interactive', [], PROMPT, result.blockedMs],
         ['crash', ['spin'], 'spinning', result.spinningMs],
       ] as const) {
+        if (!options.kinds.includes(into === result.blockedMs ? 'blocked' : 'spinning')) continue;
         await this._waitForPool(1);
         const container = await this.rt.run(image, { args: [...args], openStdin: true });
         await withTimeout(outputContains(container, text), START_TIMEOUT_MS, `${image} output`);

@@ -2,7 +2,7 @@
 // ratios of Flotilla against each baseline measured in the same run, and the
 // issue's goals. bench/README.md explains every row.
 
-import { failed, type HostResults, type IdleMemory, type IoTimes, type KillTimes, type Maybe, type MaxLive, type PeersResult, type StartTimes } from './results';
+import { failed, type HostResults, type IdleMemory, type IoTimes, type KillTimes, type Maybe, type MaxLive, type PeersResult, type SpinKill, type StartTimes } from './results';
 import { median, percentile } from './stats';
 
 const MiB = 2 ** 20;
@@ -185,11 +185,19 @@ function killRows(results: Record<Host, HostResults>): string[][] {
     const kill = ok(value);
     return kill ? p50p95(kill[which]) : why(value);
   };
+  const after = (value: Maybe<SpinKill> | undefined) => {
+    const kill = ok(value);
+    if (!kill) return why(value);
+    const cpu = kill.cpuAfterMs === undefined ? 'not measurable' : `${ms(kill.cpuAfterMs, 0)} ms`;
+    return `${cpu}${kill.close ? `; client close: ${kill.close === 'closed' ? 'done' : 'still pending after 10 s'}` : ''}`;
+  };
   return [
     ['Flotilla, guest blocked in `read(0)`', ...HOSTS.map((host) => cell(results[host].flotilla.kill, 'blockedMs'))],
-    ['Flotilla, guest spinning without syscalls', ...HOSTS.map((host) => cell(results[host].flotilla.kill, 'spinningMs'))],
+    ['Flotilla, guest spinning without syscalls', ...HOSTS.map((host) => cell(results[host].flotilla.spinKill, 'spinningMs'))],
+    ['Flotilla, host CPU in the second after the last spinning guest was reported killed', ...HOSTS.map((host) => after(results[host].flotilla.spinKill))],
     ['wasmer, process blocked in `read(0)`', ...HOSTS.map((host) => cell(results[host].wasmer.kill, 'blockedMs'))],
-    ['wasmer, process spinning', ...HOSTS.map((host) => cell(results[host].wasmer.kill, 'spinningMs'))],
+    ['wasmer, process spinning', ...HOSTS.map((host) => cell(results[host].wasmer.spinKill, 'spinningMs'))],
+    ['wasmer, host CPU in the second after the spinning process was reported killed', ...HOSTS.map((host) => after(results[host].wasmer.spinKill))],
     ['shim', '`worker.terminate()` only: no exit status to wait for', 'same; a spinning worker keeps its core ≈2 s (PLATFORM.md)'],
   ];
 }

@@ -41,6 +41,14 @@ export interface KillTimes {
   readonly spinningMs: number[];
 }
 
+/** Killing guests that spin without syscalls (crash spin): what happens after the exit is reported. */
+export interface SpinKill extends KillTimes {
+  /** CPU time the host (Node process, or the page's renderer process) used in the second after the last kill was reported, ms. */
+  readonly cpuAfterMs?: number;
+  /** wasmer: whether sandbox.close() + wasmer.close() finished within 10 s afterwards. */
+  readonly close?: 'closed' | 'pending';
+}
+
 export interface BurstTimes {
   /** N → ms from the request until all N guests have printed their prompt. */
   readonly runningMs: Record<string, number>;
@@ -122,6 +130,7 @@ export interface HostResults {
     readonly io: Maybe<IoTimes>;
     readonly pipe: Maybe<PipeTimes>;
     readonly kill: Maybe<KillTimes>;
+    readonly spinKill: Maybe<SpinKill>;
     readonly idle: Maybe<IdleMemory>;
     readonly maxLive: Maybe<MaxLive>;
   };
@@ -141,6 +150,7 @@ export interface HostResults {
     readonly runCalls: Maybe<number[]>;
     readonly io: Maybe<IoTimes>;
     readonly kill: Maybe<KillTimes>;
+    readonly spinKill: Maybe<SpinKill>;
     readonly idle: Maybe<IdleMemory>;
     readonly maxLive: Maybe<MaxLive>;
   };

@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../e2e/browser';
 import { PeerPage } from './chromium';
-import { log, measureFlotilla, measureMaxLive, measureShim, measureWasmer, type Target } from './drive';
+import { log, measureFlotilla, measureMaxLive, measureShim, measureSpinKill, measureWasmer, type Target } from './drive';
 import { machineDescription } from './machine';
 import { initialMemoryBytes, preparePrograms, ROOT, type Programs } from './programs';
 import { peersMarkdown } from './report';
@@ -47,7 +47,7 @@ async function runChromium(options: PeersOptions, programs: Programs, browser: B
     const inPage = async <T>(peer: string, measure: (target: Target) => Promise<T>): Promise<T> => {
       const page = await PeerPage.open(browser, url);
       try {
-        return await measure({ call: (step, args) => page.call(peer, step, args), memory: () => page.rendererRss() });
+        return await measure({ call: (step, args) => page.call(peer, step, args), memory: () => page.rendererRss(), cpuMs: () => page.rendererCpuMs() });
       } finally {
         await page.close();
       }
@@ -57,9 +57,17 @@ async function runChromium(options: PeersOptions, programs: Programs, browser: B
     const wasmer = await inPage('wasmer', (target) => measureWasmer(target, options, programs));
     // Max live last, each on a fresh page: no garbage memories of earlier steps in the renderer's budget.
     return {
-      flotilla: { ...flotilla, maxLive: await inPage('flotilla', (target) => measureMaxLive('flotilla', target, options)) },
+      flotilla: {
+        ...flotilla,
+        maxLive: await inPage('flotilla', (target) => measureMaxLive('flotilla', target, options)),
+        spinKill: await inPage('flotilla', (target) => measureSpinKill('flotilla', target, options)),
+      },
       shim: { ...shim, maxLive: await inPage('shim', (target) => measureMaxLive('shim', target, options)) },
-      wasmer: { ...wasmer, maxLive: await inPage('wasmer', (target) => measureMaxLive('wasmer', target, options)) },
+      wasmer: {
+        ...wasmer,
+        maxLive: await inPage('wasmer', (target) => measureMaxLive('wasmer', target, options)),
+        spinKill: await inPage('wasmer', (target) => measureSpinKill('wasmer', target, options)),
+      },
     };
   } finally {
     await site.close();

@@ -125,13 +125,14 @@ export class WasmerSteps {
     return result;
   }
 
-  async kill(options: { runs: number }): Promise<KillTimes> {
+  async kill(options: { runs: number; kinds: ('blocked' | 'spinning')[] }): Promise<KillTimes> {
     const result: KillTimes = { blockedMs: [], spinningMs: [] };
     for (let i = 0; i < options.runs; i++) {
       for (const [name, args, text, into] of [
         ['interactive', [], '> ', result.blockedMs],
         ['crash', ['spin'], 'spinning', result.spinningMs],
       ] as const) {
+        if (!options.kinds.includes(into === result.blockedMs ? 'blocked' : 'spinning')) continue;
         const process = await this.sandbox.command(this._pkg(name), [...args]).spawn({ stdin: 'pipe', stdout: 'pipe', stderr: 'discard' });
         await withTimeout(firstChunk(process.stdout, text), START_TIMEOUT_MS, `wasmer ${name}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -194,10 +195,14 @@ export class WasmerSteps {
     }
   }
 
-  async close(): Promise<void> {
-    await this._sandbox?.close();
-    await this._wasmer?.close();
+  /** Closes the sandbox and the client; resolves 'pending' if that has not happened within `timeoutMs` (a guest still spinning keeps it open). */
+  async close(options: { timeoutMs?: number } = {}): Promise<'closed' | 'pending'> {
+    const sandbox = this._sandbox;
+    const wasmer = this._wasmer;
     this._sandbox = undefined;
     this._wasmer = undefined;
+    const closing = (async () => { await sandbox?.close(); await wasmer?.close(); return 'closed' as const; })();
+    closing.catch(() => {});
+    return Promise.race([closing, new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), options.timeoutMs ?? 10_000))]);
   }
 }
