@@ -169,3 +169,53 @@ export async function benchInstrumentation(): Promise<InstrumentationBenchResult
   }
   return { overhead, checksPerSecond, rubyBytes: ruby.length, rubyInstrumentMs: median(times) };
 }
+
+/** runQuotaBench in a fresh playground page of `url`. */
+export async function benchQuotasInBrowser(browser: import('playwright-core').Browser, url: string): Promise<QuotaBenchResult> {
+  const page = await browser.newPage();
+  try {
+    // tsx compiles with esbuild's keepNames, whose __name helper the serialised function calls.
+    await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
+    await page.goto(url);
+    await page.waitForFunction(() => (globalThis as { flotilla?: unknown }).flotilla !== undefined, undefined, { timeout: 60_000 });
+    return await page.evaluate(runQuotaBench, { wasm: await workloadWasm(), ...QUOTA_BENCH_DEFAULTS });
+  } finally {
+    await page.close();
+  }
+}
+
+export interface QuotaFigures {
+  readonly node: QuotaBenchResult;
+  readonly chromium: QuotaBenchResult;
+  readonly instrumentation: InstrumentationBenchResult;
+}
+
+/** The Node half (a runtime of its own, then the in-process measurements), joined to Chromium's. */
+export async function benchQuotas(chromium: QuotaBenchResult): Promise<QuotaFigures> {
+  const { Runtime } = await import('../src/api');
+  const rt = await Runtime.create({ poolSize: 4 });
+  let node: QuotaBenchResult;
+  try {
+    node = await runQuotaBench({ wasm: await workloadWasm(), ...QUOTA_BENCH_DEFAULTS }, rt);
+  } finally {
+    await rt.dispose();
+  }
+  return { node, chromium, instrumentation: await benchInstrumentation() };
+}
+
+export function quotasMarkdown({ node, chromium, instrumentation }: QuotaFigures, chromiumVersion: string): string {
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const max = (values: number[]) => Math.max(...values);
+  const states = (r: QuotaBenchResult) => [...new Set(r.killStates)].join(', ');
+  const row = (where: string, r: QuotaBenchResult) =>
+    `| ${where} | ${median(r.killMs).toFixed(1)} / ${max(r.killMs).toFixed(1)} (${states(r)}) | ${median(r.cpuLimitOvershootMs).toFixed(0)} | ${r.throttleRatio.toFixed(2)} (ideal ${(1 / QUOTA_BENCH_DEFAULTS.cpus).toFixed(1)}) | ${r.timerLagMaxMs.toFixed(1)} |`;
+  const overhead = Object.entries(instrumentation.overhead).map(([mode, ratio]) => `${mode} ×${ratio.toFixed(2)}`).join(', ');
+  return [
+    `| where | kill() → reported, spinning guest: median / max of ${QUOTA_BENCH_DEFAULTS.kills} (ms; how it ended) | start → SIGXCPU exit beyond the ${QUOTA_BENCH_DEFAULTS.cpuTimeMs} ms CPU limit (ms, median) | same work with cpus ${QUOTA_BENCH_DEFAULTS.cpus} / without (wall-time ratio) | page timer's worst lateness while two guests spin (ms) |`,
+    '|---|---|---|---|---|',
+    row(`Node ${process.version}`, node),
+    row(`Chromium ${chromiumVersion}`, chromium),
+    '',
+    `Instrumentation (Node, in-process, TurboFan code): run time instrumented / original: ${overhead} (tests/wasm/c/workload.c; \`sum\` is the tight integer loop); ${instrumentation.checksPerSecond.toFixed(0)} checks/s on it. Instrumenting CRuby's module (${(instrumentation.rubyBytes / 2 ** 20).toFixed(1)} MiB): ${instrumentation.rubyInstrumentMs.toFixed(0)} ms (median of 5).`,
+  ].join('\n');
+}
