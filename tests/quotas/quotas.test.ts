@@ -157,6 +157,18 @@ describe('cpus', () => {
   }, 60_000);
 });
 
+describe('cpus and kills', () => {
+  it('a throttled container asleep for its share is killed at once all the same', async () => {
+    const c = await spinning({ cpus: 0.01 }); // it sleeps ~100 ms for every ms it runs
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await c.kill();
+    expect(await c.wait()).toMatchObject({ exitCode: 137, signal: 'SIGKILL' });
+    expect(c.state).toBe('exited');
+    expect(performance.now() - started).toBeLessThan(60);
+  });
+});
+
 describe('memory', () => {
   it('caps each program: malloc fails inside it, and exiting on that is OOMKilled', async () => {
     const c = await rt.run('crash', { args: ['oom'], memory: '16m' });
