@@ -53,7 +53,8 @@ async function idleMemory(target: Target, count: number, wasmInitialBytes: numbe
       await target.call('idleDown');
     }
   }
-  const perInstanceBytes = rounds.length ? rounds.reduce((sum, round) => sum + round.perInstanceBytes, 0) / rounds.length : undefined;
+  // The first round's: its baseline holds no instance yet (wasmer keeps its workers after their processes end, so its later rounds start from a higher floor).
+  const perInstanceBytes = rounds[0]?.perInstanceBytes;
   return { count, ms, perInstanceBytes, wasmInitialBytes, rounds };
 }
 

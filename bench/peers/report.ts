@@ -132,7 +132,7 @@ function memoryRows(results: Record<Host, HostResults>): string[][] {
     if (!idle) return why(value);
     if (idle.perInstanceBytes === undefined) return 'not measurable here';
     const rounds = idle.rounds.map((round) => (round.perInstanceBytes / MiB).toFixed(2)).join(', ');
-    return `${(idle.perInstanceBytes / MiB).toFixed(2)} (rounds ${rounds}; beyond wasm memory ${((idle.perInstanceBytes - idle.wasmInitialBytes) / MiB).toFixed(2)}; ${idle.count} up in ${ms(idle.ms, 0)} ms)`;
+    return `${(idle.perInstanceBytes / MiB).toFixed(2)} (rounds: ${rounds}; beyond wasm memory ${((idle.perInstanceBytes - idle.wasmInitialBytes) / MiB).toFixed(2)}; ${idle.count} up in ${ms(idle.ms, 0)} ms)`;
   };
   const flotilla = (host: Host) => perIdle(results[host].flotilla.idle);
   return [

@@ -107,7 +107,7 @@ export interface IdleMemory {
   readonly count: number;
   /** request → all `count` idle instances up, the slowest round. */
   readonly ms: number;
-  /** Node: process RSS; Chromium: the renderer process's RSS. The mean over the rounds; undefined when not measurable. */
+  /** Node: process RSS; Chromium: the renderer process's RSS. The first round's; undefined when not measurable. */
   readonly perInstanceBytes?: number;
   /** The idle program's initial linear memory, part of every instance. */
   readonly wasmInitialBytes: number;
