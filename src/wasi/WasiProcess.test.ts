@@ -101,10 +101,10 @@ describe('WasiProcess imports', () => {
     const stdin = new BufferInput('');
     stdin.closed = false;
     let checks = 0;
-    const { fns, memory } = setup({
-      stdin, waiter,
-      checkSignals: () => { checks++; if (checks > 5) throw new ProcessKilled(2); },
-    });
+    const checkSignals = () => { checks++; if (checks > 5) throw new ProcessKilled(2); };
+    // A real stdin blocks inside read, waiting and re-checking signals.
+    stdin.whenEmpty = () => { waiter.wait(Infinity); checkSignals(); };
+    const { fns, memory } = setup({ stdin, waiter, checkSignals });
     const dv = new DataView(memory.buffer);
     dv.setUint32(0, 100, true); dv.setUint32(4, 10, true); // iovec → [100, 110)
     expect(() => fns.fd_read!(0, 0, 1, 200)).toThrow(ProcessKilled);

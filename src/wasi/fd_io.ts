@@ -41,16 +41,16 @@ function writeFile(ctx: SyscallContext, h: FileHandle, iovsPtr: number, iovsLen:
   return total;
 }
 
-/** Blocks (through the waiter, re-checking signals) until stdin can be read, then reads into the first non-empty iovec. */
+/**
+ * Reads into the first non-empty iovec. The stream itself blocks until data
+ * or end of input (on the word its writer notifies: a pipe's, the stdin
+ * ring's), re-checking signals; a non-blocking handle gets AGAIN instead.
+ */
 function readStream(ctx: SyscallContext, h: InputHandle, iovsPtr: number, iovsLen: number): number {
   const iov = ctx.mem.readIovecs(iovsPtr, iovsLen).find((v) => v.len > 0);
   if (!iov) return 0;
   const { stream } = h;
-  while (!ctx.host(() => stream.readable())) {
-    if (h.fdflags & FDFLAGS_NONBLOCK) fail(ERRNO_AGAIN);
-    ctx.host(() => ctx.options.waiter.wait(Infinity));
-    ctx.host(() => ctx.options.checkSignals());
-  }
+  if (h.fdflags & FDFLAGS_NONBLOCK && !ctx.host(() => stream.readable())) fail(ERRNO_AGAIN);
   const tmp = new Uint8Array(iov.len);
   const n = ctx.host(() => stream.read(tmp));
   ctx.mem.write(iov.buf, tmp.subarray(0, Math.min(n, iov.len)));

@@ -90,6 +90,7 @@ async function runC(file: string, exp: Expectation, openRoot: () => Promise<Conf
     if (chunks.length > 0) stdin.push(chunks.shift()!);
     else stdin.closed = true;
   };
+  stdin.whenEmpty = () => waiter.wait(Infinity); // a real stdin blocks inside read
   const stdout = new CollectOutput();
   const stderr = new CollectOutput();
   let signalChecks = 0;

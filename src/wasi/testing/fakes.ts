@@ -5,6 +5,11 @@ export class BufferInput implements InputStream {
   private data: Uint8Array;
   private offset = 0;
   closed = true;
+  /**
+   * Called while a read finds no data and the stream is open: a real stream
+   * blocks there (and re-checks signals). Without it such a read is a test error.
+   */
+  whenEmpty?: () => void;
   constructor(text = '', readonly isTerminal = false) {
     this.data = new TextEncoder().encode(text);
   }
@@ -17,6 +22,10 @@ export class BufferInput implements InputStream {
     this.offset = 0;
   }
   read(dst: Uint8Array): number {
+    while (this.offset >= this.data.length && !this.closed) {
+      if (!this.whenEmpty) throw new Error('BufferInput: a blocking read on an open, empty stream (set whenEmpty)');
+      this.whenEmpty();
+    }
     const n = Math.min(dst.length, this.data.length - this.offset);
     dst.set(this.data.subarray(this.offset, this.offset + n));
     this.offset += n;
