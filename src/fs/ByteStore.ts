@@ -19,6 +19,8 @@ const DOUBLING_LIMIT = 64 * 1024 * 1024;
 export class ByteStore {
   private bytes: Uint8Array;
   private length: number;
+  /** Bytes of `bytes` at and past this index were never written since it was allocated: they are zero. */
+  private dirty = 0;
 
   /** Starts with a copy of `initial` (e.g. the lower layer's data on copy-up). */
   constructor(initial?: Uint8Array, size = initial?.length ?? 0) {
@@ -42,18 +44,28 @@ export class ByteStore {
   /** Writes src at position, zero-filling any gap past the old end. */
   write(src: Uint8Array, position: number): void {
     const end = position + src.length;
-    if (end > this.length) this.resize(end);
+    if (end > this.bytes.length) this.grow(end);
+    if (position > this.length) this.zero(this.length, position);
     this.bytes.set(src, position);
+    if (end > this.length) this.length = end;
+    if (end > this.dirty) this.dirty = end;
   }
 
   /** Sets the size; bytes past the old end read as zeros. Throws ENOSPC if memory runs out. */
   resize(size: number): void {
     if (size > this.bytes.length) this.grow(size);
-    if (size > this.length) {
-      // A shrink leaves stale bytes in the spare capacity: clear them now.
-      this.bytes.fill(0, this.length, size);
-    }
+    if (size > this.length) this.zero(this.length, size);
     this.length = size;
+  }
+
+  /**
+   * Clears [from, to) where it may hold old bytes (a shrink leaves them in
+   * the spare capacity); fresh capacity is zero already, so appends do not
+   * pay for clearing what they are about to write.
+   */
+  private zero(from: number, to: number): void {
+    const end = Math.min(to, this.dirty);
+    if (end > from) this.bytes.fill(0, from, end);
   }
 
   /** A copy of the contents. */
@@ -78,5 +90,6 @@ export class ByteStore {
     }
     bytes.set(this.bytes.subarray(0, this.length));
     this.bytes = bytes;
+    this.dirty = this.length;
   }
 }
