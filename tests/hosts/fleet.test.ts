@@ -43,10 +43,13 @@ async function until(container: FleetContainer, text: string): Promise<void> {
 describe('fleet', () => {
   it('spreads containers over hosts, mirrors their output and exit, and says when every host is full', async () => {
     fleet.placement = 'spread';
-    const started = await Promise.all(Array.from({ length: 6 }, () => fleet.run('ticker', { args: ['20', '3'] })));
-    const perHost = fleet.hosts().map((host) => host.load);
-    expect(perHost).toEqual([3, 3]);
+    const sleepers = await Promise.all(Array.from({ length: 6 }, () => fleet.run('crash', { args: ['sleep', '60'] })));
+    expect(fleet.hosts().map((host) => host.load)).toEqual([3, 3]);
     await expect(fleet.run('ticker')).rejects.toMatchObject({ code: 'FLEET_FULL' });
+    await Promise.all(sleepers.map((container) => container.remove({ force: true })));
+
+    const started = await Promise.all(Array.from({ length: 6 }, () => fleet.run('ticker', { args: ['20', '3'] })));
+    expect(new Set(started.map((container) => container.hostId))).toEqual(new Set(['h1', 'h2']));
     const statuses = await Promise.all(started.map((container) => container.wait()));
     expect(statuses.every((status) => status.exitCode === 0)).toBe(true);
     for (const container of started) {
