@@ -104,7 +104,7 @@ describe('terminal container (base image)', () => {
     t.type('hostname; uname -sm\n');
     await t.waitFor(`${t.c.id.slice(0, 12)}\nFlotilla wasm32\n`);
     t.type('free -m | head -2 | tail -1\n');
-    await t.waitFor(/Mem:\s+2048\s/);
+    await t.waitFor(/Mem:\s+256\s/); // the container's memory limit (default 256 MiB)
     t.type('stty size; env | grep -E "^(COLUMNS|LINES)=" | sort\n');
     await t.waitFor('30 100\nCOLUMNS=100\nLINES=30\n');
     t.type('cat /proc/1/cmdline | tr "\\000" " "; echo\n');

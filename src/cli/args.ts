@@ -3,10 +3,17 @@
 // belongs to the program), which generic parsers get wrong.
 
 export type CliCommand =
-  | { readonly kind: 'run'; readonly target: string; readonly args: string[]; readonly env: string[]; readonly dirs: DirMapping[]; readonly name?: string; readonly interactive: boolean }
+  | { readonly kind: 'run'; readonly target: string; readonly args: string[]; readonly env: string[]; readonly dirs: DirMapping[]; readonly name?: string; readonly interactive: boolean; readonly quotas?: CliQuotas }
   | { readonly kind: 'images' }
   | { readonly kind: 'help' }
   | { readonly kind: 'version' };
+
+/** --memory, --cpus, --cpu-time: checked by the runtime (InvalidOptionsError, exit 125). */
+export interface CliQuotas {
+  readonly memory?: string;
+  readonly cpus?: number;
+  readonly cpuTimeMs?: number;
+}
 
 export interface DirMapping {
   readonly host: string;
@@ -39,6 +46,7 @@ function parseRun(argv: readonly string[]): CliCommand {
   const dirs: DirMapping[] = [];
   let name: string | undefined;
   let interactive = false;
+  const quotas: { memory?: string; cpus?: number; cpuTimeMs?: number } = {};
   let i = 0;
   const value = (option: string): string => {
     const next = argv[++i];
@@ -66,13 +74,28 @@ function parseRun(argv: readonly string[]): CliCommand {
       case '--interactive': case '-i':
         interactive = true;
         break;
+      case '--memory': case '-m':
+        quotas.memory = inline ?? value(option);
+        break;
+      case '--cpus':
+        quotas.cpus = number(option, inline ?? value(option));
+        break;
+      case '--cpu-time':
+        quotas.cpuTimeMs = number(option, inline ?? value(option));
+        break;
       default:
         throw new UsageError(`unknown option ${option}`);
     }
   }
   const target = argv[i];
   if (target === undefined) throw new UsageError('"flotilla run" needs an image or a .wasm file');
-  return { kind: 'run', target, args: argv.slice(i + 1), env, dirs, name, interactive };
+  return { kind: 'run', target, args: argv.slice(i + 1), env, dirs, name, interactive, ...(Object.keys(quotas).length > 0 ? { quotas } : {}) };
+}
+
+function number(option: string, text: string): number {
+  const parsed = Number(text);
+  if (text.trim() === '' || !Number.isFinite(parsed)) throw new UsageError(`${option} expects a number, got "${text}"`);
+  return parsed;
 }
 
 /** HOST[::GUEST], as wasmtime's --dir: GUEST defaults to HOST (made absolute). */
@@ -97,5 +120,8 @@ Options for run:
   -v, --dir HOST[::GUEST]  Make a host directory available at GUEST; changes are written back (repeatable)
   -i, --interactive        Pass a terminal's input to the program (piped input always is)
       --name NAME          Name the container
+  -m, --memory SIZE        Memory limit of each program (bytes, or 64m, 1g; default 256m)
+      --cpus N             Share of one CPU, e.g. 0.5 (docker run --cpus)
+      --cpu-time MS        CPU time limit: killed with SIGXCPU (exit 152) when spent
 
 The program's exit code becomes flotilla's; a trap prints its message and exits 134.`;

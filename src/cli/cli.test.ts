@@ -90,6 +90,18 @@ describe('flotilla CLI', () => {
     expect(usage.stderr).toMatch(/KEY=VALUE/);
   });
 
+  it('applies --memory, --cpu-time and --cpus, and reports bad values', async () => {
+    const oom = await flotilla(['run', '--memory', '16m', 'crash', 'oom']);
+    expect(oom.code).toBe(137);
+    expect(oom.stderr).toMatch(/malloc failed after 1[0-5] MiB/);
+    const spent = await flotilla(['run', '--cpu-time=100', '--cpus', '0.5', 'crash', 'spin']);
+    expect(spent.code).toBe(152);
+    const bad = await flotilla(['run', '-m', 'lots', 'hello']);
+    expect(bad.code).toBe(125);
+    expect(bad.stderr).toMatch(/invalid option memory/);
+    expect((await flotilla(['run', '--cpus', 'x', 'hello'])).code).toBe(125);
+  });
+
   it('lists images', async () => {
     const result = await flotilla(['images']);
     expect(result.code).toBe(0);
@@ -104,6 +116,8 @@ describe('parseArgs', () => {
       kind: 'run', target: 'hello', args: ['--exit', '3'], env: ['A=1'], dirs: [{ host: './x', guest: '/x' }], name: undefined, interactive: false,
     });
     expect(parseArgs(['run', '--dir=/h::/g', 'p.wasm'])).toMatchObject({ dirs: [{ host: '/h', guest: '/g' }] });
+    expect(parseArgs(['run', '-m', '64m', '--cpus=0.5', '--cpu-time', '2000', 'hello'])).toMatchObject({ quotas: { memory: '64m', cpus: 0.5, cpuTimeMs: 2000 } });
+    expect(() => parseArgs(['run', '--cpus', 'half', 'hello'])).toThrow(/--cpus expects a number/);
     expect(() => parseArgs(['run'])).toThrow(UsageError);
     expect(() => parseArgs(['frobnicate'])).toThrow(/unknown command/);
   });

@@ -72,6 +72,7 @@ async function run(runtime: FlotillaRuntime, command: Extract<CliCommand, { kind
     preopens: command.dirs.map((dir) => dir.guest),
     openStdin: attachStdin,
     tty: Boolean(process.stdout.isTTY) && !stdinIsPipe,
+    ...command.quotas,
   });
   const detachOutput = container.onLog((chunk) => (chunk.stream === 'stdout' ? process.stdout : process.stderr).write(chunk.data));
   const detachInput = attachStdin ? forwardStdin(container) : () => {};
