@@ -465,6 +465,7 @@ export class Supervisor {
         if (program.kind !== 'wasm') throw new Error(`image ${image.info.name} does not hold a WASI program`);
         return { module: program.module, driver: program.driver };
       },
+      compileProgram: (sha256, bytes) => this._options.modules.get(`sha256:${sha256}`, () => bytes, undefined, { memoryPages }),
     };
   }
 

@@ -8,7 +8,7 @@
 // this worker's event loop and every program it starts in a process worker
 // of its own, served the file system through RemoteFs.
 
-import { wrap, type Remote } from 'comlink';
+import { transfer, wrap, type Remote } from 'comlink';
 import { ContainerFs } from '../fs/ContainerFs';
 import { ImageLayer } from '../fs/ImageLayer';
 import type { FsDirectory } from '../fs/types';
@@ -33,7 +33,7 @@ import { FLOTILLA_EXTENSION_MODULE, usesProcessExtensions } from './extensionNam
 import { flotillaExtensions } from './process/extensions';
 import { runRuby } from './drivers/ruby';
 import { GuestGovernor } from './GuestGovernor';
-import { prepareGuest } from './guestModule';
+import { sha256Hex } from './guestModule';
 import type { SocketStack, Socket } from '../net/SocketStack';
 import { NetworkLink } from './NetworkLink';
 
@@ -233,8 +233,8 @@ export class ContainerRuntime implements ContainerWorkerApi {
       postOutput: (terminal, fd, data) => this._post({ flotilla: PROTOCOL_VERSION, type: 'output', runId: spec.runId, fd, data, terminal }, [data.buffer]),
       workers,
       fsServer: { open: () => hub.open(fs.root), close: (endpoint) => hub.remove(endpoint.buffer) },
-      // Programs from the container's files are instrumented and capped here, as the supervisor does for images'.
-      programs: new ProgramLoader(fs, (image) => services.loadImageProgram(image), (bytes) => prepareGuest(bytes, control.quotas().memoryPages || undefined).bytes),
+      // Programs from the container's files: compiled by the supervisor (instrumented, capped, shared by content).
+      programs: new ProgramLoader(fs, (image) => services.loadImageProgram(image), async (bytes) => services.compileProgram(await sha256Hex(bytes), transfer(bytes, [bytes.buffer]))),
       createShell,
       network: { arena: network.arena.buffer, bell: network.bell, openPort: () => network.openPort() },
       limits: attached.processLimits,

@@ -48,3 +48,11 @@ export function noteUninstrumented(module: WebAssembly.Module, note: string): vo
 export function uninstrumentedNote(module: WebAssembly.Module): string | undefined {
   return notes.get(module);
 }
+
+/** The sha-256 of `bytes` in hex (the key under which the supervisor caches a compiled program). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}

@@ -60,6 +60,14 @@ export interface ExecSpec {
 export interface KernelServices {
   /** The compiled program of another image (e.g. `#!flotilla:program ruby`), compiled once per runtime. */
   loadImageProgram(image: string): Promise<{ module: WebAssembly.Module; driver?: 'ruby' }>;
+  /**
+   * A WASI program from the container's files, by the sha-256 of its bytes:
+   * instrumented, capped at the container's memory limit and compiled once
+   * per runtime, so every container of an image shares its compiled
+   * programs. Rejects what the runtime cannot run (invalid wasm, imports
+   * it does not provide, more memory at start than the limit).
+   */
+  compileProgram(sha256: string, bytes: Uint8Array): Promise<WebAssembly.Module>;
 }
 
 /** What a container's main process is. */

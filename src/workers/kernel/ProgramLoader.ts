@@ -13,8 +13,8 @@ export type Program =
 /** Loads another image's program (from the supervisor's module cache). */
 export type ImageProgramLoader = (image: string) => Promise<{ module: WebAssembly.Module; driver?: 'ruby' }>;
 
-/** Rewrites a program's bytes before they are compiled (instrumentation, memory cap); throws to refuse them. */
-export type ProgramPreparer = (bytes: Uint8Array) => Uint8Array;
+/** Compiles a program's bytes (the supervisor instruments, caps and caches them: KernelServices.compileProgram); rejects to refuse them. */
+export type ProgramCompiler = (bytes: Uint8Array) => Promise<WebAssembly.Module>;
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const SHELL_MARKER = '#!flotilla:sh';
@@ -23,7 +23,7 @@ const PROGRAM_MARKER = '#!flotilla:program ';
 export class ProgramLoader {
   private readonly _modules = new Map<string, Promise<WebAssembly.Module>>();
 
-  constructor(private readonly _fs: ContainerFs, private readonly _images: ImageProgramLoader, private readonly _prepare: ProgramPreparer = (bytes) => bytes) {}
+  constructor(private readonly _fs: ContainerFs, private readonly _images: ImageProgramLoader, private readonly _compile: ProgramCompiler = (bytes) => WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>)) {}
 
   async load(path: string): Promise<Program> {
     const node = this._fs.lookupPath(path);
@@ -39,15 +39,9 @@ export class ProgramLoader {
       if (!module) {
         const bytes = new Uint8Array(node.size());
         node.read(bytes, 0);
-        let prepared: Uint8Array;
-        try {
-          prepared = this._prepare(bytes);
-        } catch (error) {
-          throw new ShellHostError('ENOEXEC', `${path}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        module = WebAssembly.compile(prepared as Uint8Array<ArrayBuffer>).catch((error: unknown) => {
+        module = this._compile(bytes).catch((error: unknown) => {
           this._modules.delete(key);
-          throw new ShellHostError('ENOEXEC', `${path}: invalid WebAssembly: ${error instanceof Error ? error.message : String(error)}`);
+          throw new ShellHostError('ENOEXEC', `${path}: cannot execute: ${error instanceof Error ? error.message : String(error)}`);
         });
         this._modules.set(key, module);
       }
