@@ -101,7 +101,10 @@ export class Pipe {
     for (;;) {
       const seen = Atomics.load(this._words, SEQ);
       const count = this._tryRead(dst);
-      if (count !== undefined) return count === 0 ? null : dst.slice(0, count);
+      if (count !== undefined) {
+        await yieldNow();
+        return count === 0 ? null : dst.slice(0, count);
+      }
       await this._changed(seen);
     }
   }
@@ -114,6 +117,7 @@ export class Pipe {
       offset += written;
       if (written === 0) await this._changed(seen);
     }
+    await yieldNow();
     return true;
   }
 
@@ -144,4 +148,21 @@ export class Pipe {
     Atomics.add(this._words, SEQ, 1);
     Atomics.notify(this._words, SEQ);
   }
+}
+
+/**
+ * A pipe that always has data (`yes > /dev/null`: the kernel pumps it)
+ * answers every read at once, in microtasks only, which would starve the
+ * container worker's tasks: signals, kernel calls, file requests. So the
+ * asynchronous side lets the event loop run every YIELD_EVERY_MS, after an
+ * operation is done (its bytes moved at once, as before).
+ */
+const YIELD_EVERY_MS = 4;
+let lastYield = 0;
+
+async function yieldNow(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < YIELD_EVERY_MS) return;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  lastYield = performance.now();
 }
