@@ -38,6 +38,8 @@ export class ContainerRecord {
   listen: readonly number[] = [];
   /** Memory and CPU quotas (src/kernel/quotas.ts). */
   quotas: ResolvedQuotas = DEFAULT_QUOTAS;
+  /** The current run was sent SIGKILL by the API (its 137 is not an out-of-memory kill). */
+  killRequested = false;
   /** Identifies the current run; output and exits of older runs are ignored. */
   runId = 0;
   /** Set while a stop or kill is in progress, so a second one joins it. */

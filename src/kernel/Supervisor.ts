@@ -163,6 +163,7 @@ export class Supervisor {
     record.exit = undefined;
     record.usage.reset();
     record.control.resetQuotaUsage();
+    record.killRequested = false;
     this._onEvent.fire({ type: 'started', id: record.id });
     record.api.run({
       runId,
@@ -376,6 +377,7 @@ export class Supervisor {
   private async _killNow(record: ContainerRecord): Promise<ExitStatus> {
     if (record.state !== 'running') return record.nextExit();
     const exit = record.nextExit();
+    record.killRequested = true;
     record.control.raise(SIGNALS.SIGKILL!);
     this.network.wake(record.id);
     const status = await Promise.race([exit, delay(this._options.killGraceMs ?? 100).then(() => undefined)]);
@@ -433,7 +435,7 @@ export class Supervisor {
   private _finish(record: ContainerRecord, exit: Parameters<typeof toExitStatus>[0], state: 'exited' | 'dead' = 'exited'): void {
     this._flushLines(record);
     this.network.release(record.id); // its connections reset, its listeners gone
-    const status = explainExit(toExitStatus(exit, record.startedAt ?? Date.now(), Date.now()), record.control.quotaUsage(), record.quotas);
+    const status = explainExit(toExitStatus(exit, record.startedAt ?? Date.now(), Date.now()), record.control.quotaUsage(), record.quotas, record.killRequested);
     record.usage.endAll(status.finishedAt);
     record.finishRun(status, state);
     this._onEvent.fire({ type: 'exited', id: record.id, status });

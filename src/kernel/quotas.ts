@@ -102,14 +102,15 @@ export function quotaWords(quotas: ResolvedQuotas): { memoryPages: number; cpuTi
 
 /**
  * The exit status as the quotas explain it: a run the CPU-time limit ended
- * is SIGXCPU with a message; a container whose main process was killed
- * (137) after a program's memory.grow failed at the cap is OOMKilled.
+ * is SIGXCPU with a message; a container whose main process ended 137
+ * after a program's memory.grow failed at the cap is OOMKilled, unless the
+ * API killed it (`killRequested`).
  */
-export function explainExit(status: ExitStatus, usage: QuotaUsage, quotas: ResolvedQuotas): ExitStatus {
+export function explainExit(status: ExitStatus, usage: QuotaUsage, quotas: ResolvedQuotas, killRequested = false): ExitStatus {
   if (usage.cpuTimeExceeded) {
     return { ...status, exitCode: 128 + SIGXCPU, reason: 'killed', signal: 'SIGXCPU', oomKilled: false, message: `CPU time limit of ${quotas.cpuTimeMs} ms exceeded`, stack: undefined };
   }
-  if (usage.outOfMemory && status.exitCode === 137 && status.reason !== 'oom') {
+  if (usage.outOfMemory && !killRequested && status.exitCode === 137 && status.reason !== 'oom') {
     return { ...status, reason: 'oom', oomKilled: true, signal: undefined, message: `out of memory: a program of the container reached the memory limit of ${quotas.memoryBytes / 1024 ** 2} MiB` };
   }
   return status;
