@@ -63,14 +63,16 @@ async function ruby(argv: string[], options: RunOptions = {}) {
     if (chunks.length > 0) stdin.push(chunks.shift()!);
     else stdin.closed = true;
   };
+  const checkSignals = () => {
+    if (options.killAfterWaits !== undefined && waiter.calls >= options.killAfterWaits) throw new ProcessKilled(2);
+  };
+  // A real stdin blocks inside read, waiting and re-checking signals.
+  stdin.whenEmpty = () => { waiter.wait(Infinity); checkSignals(); };
   const wasi = new WasiProcess({
     args: argv,
     env: options.env ?? image.config.Env,
     preopens: [{ guestPath: '/', dir: fs.root }],
-    stdin, stdout, stderr, waiter,
-    checkSignals: () => {
-      if (options.killAfterWaits !== undefined && waiter.calls >= options.killAfterWaits) throw new ProcessKilled(2);
-    },
+    stdin, stdout, stderr, waiter, checkSignals,
   });
   let memory: unknown;
   const status = await runRuby(module, wasi, argv, (instance) => { memory = instance.exports.memory; });
