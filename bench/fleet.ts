@@ -4,6 +4,8 @@
 // (idle, one wasm memory each). Not a test: it reports, it does not judge.
 
 import type { Browser } from 'playwright-core';
+import type { Fleet } from '../src/hosts/Fleet';
+
 
 export interface FleetBenchResult {
   /** Containers one host ran before one failed to start, and why the first one failed. */
@@ -28,7 +30,7 @@ export async function benchFleet(browser: Browser, baseUrl: string): Promise<Fle
     await page.goto(oneHost.href);
     await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 120_000 });
     const perHost = await page.evaluate(async () => {
-      const fleet = window.flotillaFleet!;
+      const fleet = (window as unknown as { flotillaFleet: Fleet }).flotillaFleet;
       let running = 0;
       let firstFailure: string | undefined;
       for (let i = 0; i < 400 && !firstFailure; i++) {
@@ -52,11 +54,11 @@ export async function benchFleet(browser: Browser, baseUrl: string): Promise<Fle
     await tab.goto(new URL(`fleet.html?hosts=5&pool=${POOL_PER_HOST}`, baseUrl).href);
     await tab.waitForFunction(() => document.body.dataset.ready === 'true', undefined, { timeout: 120_000 });
     await tab.waitForFunction(async (pool) => {
-      const loads = await window.flotillaFleet!.hostLoads();
+      const loads = await (window as unknown as { flotillaFleet: Fleet }).flotillaFleet.hostLoads();
       return Object.values(loads).every((load) => load.idleWorkers >= pool);
     }, POOL_PER_HOST, { timeout: 180_000, polling: 1000 });
     const perTab = await tab.evaluate(async (targets) => {
-      const fleet = window.flotillaFleet!;
+      const fleet = (window as unknown as { flotillaFleet: Fleet }).flotillaFleet;
       // Every host loads and compiles the image once first: the burst measures starts, not downloads.
       const warm = await Promise.all(fleet.hosts().map((host) => fleet.run('crash', { args: ['sleep', '600'], host: host.id })));
       await Promise.all(warm.map((container) => container.remove({ force: true })));
