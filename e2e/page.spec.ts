@@ -27,8 +27,12 @@ test('the images are served with the isolation headers', async ({ request }) => 
   expect(index.status()).toBe(200);
   expect(index.headers()['cross-origin-embedder-policy']).toBe('require-corp');
   expect(index.headers()['cross-origin-opener-policy']).toBe('same-origin');
-  expect(index.headers()['cross-origin-resource-policy']).toBe('same-origin');
+  // cross-origin: host pages on other sites (h1.localhost, …) are embedded by the fleet page.
+  expect(index.headers()['cross-origin-resource-policy']).toBe('cross-origin');
   const page = await request.get('./');
   expect(page.headers()['cross-origin-embedder-policy']).toBe('require-corp');
   expect(page.headers()['cross-origin-opener-policy']).toBe('same-origin');
+  const host = await request.get('host.html');
+  expect(host.status()).toBe(200);
+  expect(host.headers()['cross-origin-embedder-policy']).toBe('require-corp');
 });
