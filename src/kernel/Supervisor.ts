@@ -17,6 +17,7 @@ import { parseSignal, SIGNALS } from '../workers/signals';
 import { ContainerFiles } from './ContainerFiles';
 import { ContainerRecord, type ContainerConfig } from './ContainerRecord';
 import { Emitter } from './Emitter';
+import { Watchdog } from './Watchdog';
 import { ContainerFileError, ContainerNotFoundError, EntrypointNotExecutableError, EntrypointNotFoundError, InvalidOptionsError, InvalidStateError, NameInUseError, RuntimeDisposedError } from './errors';
 import { toExitStatus } from './exitStatus';
 import type { ImageCatalog, RunnableImage } from './ImageCatalog';
@@ -38,11 +39,15 @@ export interface SupervisorOptions {
   readonly modules: ModuleCache;
   /** How long a SIGKILL may take to reach the guest's next syscall before its worker is terminated. */
   readonly killGraceMs?: number;
+  /** A running container without a sign of life this long is ended as dead (ms; default 10 000; 0: never). */
+  readonly stuckAfterMs?: number;
   /** Default bytes of output kept per container (limits.logCapacity wins). */
   readonly logCapacity?: number;
   /** Default resource limits of containers (src/kernel/limits.ts), over the built-in ones. */
   readonly limits?: ResourceLimits;
 }
+
+const DEFAULT_STUCK_AFTER_MS = 10_000;
 
 export class Supervisor {
   private readonly _containers = new Map<string, ContainerRecord>();
@@ -57,7 +62,16 @@ export class Supervisor {
   private readonly _limitDefaults: ResolvedLimits;
   private readonly _quotaDefaults: ResolvedQuotas;
 
+  private readonly _watchdog: Watchdog | undefined;
+  private readonly _watchdogTimer: ReturnType<typeof setInterval> | undefined;
+
   constructor(private readonly _options: SupervisorOptions) {
+    const stuckAfterMs = _options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
+    if (stuckAfterMs > 0) {
+      this._watchdog = new Watchdog({ stuckAfterMs });
+      this._watchdogTimer = setInterval(() => this._watch(), Math.min(1000, Math.max(50, stuckAfterMs / 4)));
+      (this._watchdogTimer as { unref?: () => void }).unref?.(); // never keeps a Node process alive
+    }
     const limits = _options.limits ?? {};
     this._limitDefaults = resolveLimits({ ...limits, logCapacity: limits.logCapacity ?? _options.logCapacity }, DEFAULT_LIMITS, 0, 'limits.');
     this._quotaDefaults = resolveQuotas(limits, DEFAULT_QUOTAS, 'limits.');
@@ -358,6 +372,7 @@ export class Supervisor {
   async dispose(): Promise<void> {
     if (this._disposed) return;
     this._disposed = true;
+    clearInterval(this._watchdogTimer);
     await Promise.all(this.list().map((record) => this.remove(record.id, true).catch(() => {})));
     await this._options.pool.dispose();
     this._onEvent.clear();
@@ -422,6 +437,25 @@ export class Supervisor {
       case 'exit':
         this._finish(record, message.exit);
         break;
+    }
+  }
+
+  /** Ends running containers whose worker shows no sign of life (see Watchdog). */
+  private _watch(): void {
+    const running = this.list().filter((record) => record.state === 'running');
+    if (running.length === 0) return;
+    const watched = running.map((record) => ({
+      id: record.id,
+      record,
+      beats: () => record.control.beats,
+      sleeping: () => record.control.usage().sleeping,
+      watchable: record.program.kind === 'shell' || uninstrumentedNote(record.program.module) === undefined,
+    }));
+    for (const stuck of this._watchdog!.check(watched)) {
+      const { record } = stuck as (typeof watched)[number];
+      const seconds = ((this._options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS) / 1000).toString();
+      void record.worker.handle.terminate();
+      this._onWorkerLost(record, `its worker stopped answering (no sign of life for ${seconds} s) and was terminated; the writable layer is lost`);
     }
   }
 

@@ -42,6 +42,9 @@ const DEFAULT_MEMORY_LIMIT_BYTES = 2 * 1024 ** 3;
 const DEFAULT_DISK_BYTES = 1024 ** 3;
 const DEFAULT_INODES = 65536;
 
+/** How often the worker's event loop says it is alive while a program runs (see kernel/Watchdog.ts). */
+const HEARTBEAT_MS = 250;
+
 export type PostMessage = (message: WorkerMessage, transfer?: Transferable[]) => void;
 
 interface Attached {
@@ -114,6 +117,10 @@ export class ContainerRuntime implements ContainerWorkerApi {
     this._running = true;
     this._init = { argv: spec.args, startedAt: Date.now() };
     let exit: ProcessExit;
+    // Signs of life for the supervisor's watchdog: from this event loop while it is
+    // free (the shell's kernel), and from every syscall and check of a program on this thread.
+    attached.control.beat();
+    const heartbeat = setInterval(() => attached.control.beat(), HEARTBEAT_MS);
     try {
       // Plain WASI commands run right here; the shell, and programs that start
       // other processes, need the container kernel on this worker's event loop.
@@ -122,6 +129,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
         ? await this._runHere(spec, program, attached)
         : await this._runInKernel(spec, attached);
     } finally {
+      clearInterval(heartbeat);
       this._running = false;
       attached.control.clearSignal();
     }
@@ -173,6 +181,7 @@ export class ContainerRuntime implements ContainerWorkerApi {
       // instead of being lost.
       let seenWakes = control.wakeCount();
       const checkSignals = (): void => {
+        control.beat();
         seenWakes = control.wakeCount();
         if (memory) control.publishMemory(memory.buffer.byteLength);
         mailbox.servePending(); // file requests (docker cp) are served at every syscall and wake-up

@@ -33,7 +33,11 @@ const THROTTLED_MS = 18; // time the run's programs slept to keep to the cpus sh
 const CPU_PERIOD = 19; // the throttle's current period number (time / CPU_PERIOD_MS)
 const CPU_PERIOD_USED_US = 20; // CPU time used in that period, µs
 const QUOTA_EVENTS = 21; // QUOTA_CPU_TIME: the CPU-time limit ended the run; QUOTA_OOM: a program's memory.grow failed
-const WORDS = 22;
+// Liveness, on the container's own block: bumped by the worker at every
+// syscall and interrupt check of a program on its thread, and by a timer
+// of its event loop; the supervisor's watchdog reads it (kernel/Watchdog.ts).
+const ALIVE = 22;
+const WORDS = 23;
 const STDIN_OFFSET = WORDS * 4;
 
 export const DEFAULT_STDIN_CAPACITY = 64 * 1024;
@@ -214,6 +218,16 @@ export class ControlBlock {
   }
 
   /** Called by the process whenever its number of open descriptors changes. */
+  /** A sign of life from the worker (cheap: one atomic add). */
+  beat(): void {
+    Atomics.add(this._words, ALIVE, 1);
+  }
+
+  /** Signs of life so far: the watchdog compares two readings. */
+  get beats(): number {
+    return Atomics.load(this._words, ALIVE);
+  }
+
   publishOpenFiles(count: number): void {
     Atomics.store(this._words, OPEN_FDS, count);
   }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileC } from '../../scripts/wasi-cc.mjs';
 import { Runtime, type Container } from '../../src/api';
+import { NodeWorkerFactory } from '../../src/kernel/NodeWorkerFactory';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const POOL = 4;
@@ -125,4 +126,43 @@ describe('kill storms', () => {
     expect(after.output()).toContain('argv[2]=here');
     await after.remove();
   }, 120_000);
+});
+
+describe('the watchdog', () => {
+  it('leaves healthy containers alone: spinning, sleeping, blocked on stdin, a shell at its prompt', async () => {
+    const watched = await Runtime.create({ poolSize: 4, stuckAfterMs: 300 });
+    try {
+      const spinner = await watched.run('crash', { args: ['spin'] });
+      const sleeper = await watched.run('crash', { args: ['sleep', '60'] });
+      const reader = await watched.run('interactive', { openStdin: true });
+      const shell = await watched.run('base', { tty: true });
+      // Well past the watchdog's limit: none of them may be taken for hung.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      for (const container of [spinner, sleeper, reader, shell]) expect(container.state).toBe('running');
+      reader.stdin.write('still here\n');
+      reader.stdin.close();
+      expect((await reader.wait()).exitCode).toBe(0);
+      expect(reader.output()).toContain('you said: still here');
+      await spinner.kill();
+      expect((await spinner.wait()).exitCode).toBe(137);
+    } finally {
+      await watched.dispose();
+    }
+  }, 30_000);
+
+  it('ends a container whose worker stopped answering as dead, with the reason, and the runtime goes on', async () => {
+    const deaf = await Runtime.create({ poolSize: 1, stuckAfterMs: 300, workers: new NodeWorkerFactory(new URL('./deaf-worker.mjs', import.meta.url)) });
+    try {
+      const shell = await deaf.run('base', { tty: true }); // the shell lives on the worker's event loop
+      const status = await shell.wait();
+      expect(shell.state).toBe('dead');
+      expect(status.reason).toBe('error');
+      expect(status.message).toMatch(/stopped answering \(no sign of life for 0\.3 s\)/);
+      // A program on the worker's own thread beats at every syscall: the same deaf worker is fine with it.
+      const hello = await deaf.run('hello');
+      expect((await hello.wait()).exitCode).toBe(0);
+    } finally {
+      await deaf.dispose();
+    }
+  }, 30_000);
 });
