@@ -15,6 +15,7 @@ import { benchQuotas, benchQuotasInBrowser, quotasMarkdown, type QuotaBenchResul
 import { benchPipeline, PIPELINE } from './pipeline';
 import { benchTerminal, type TerminalBenchResult } from './terminal';
 import { benchFleet, type FleetBenchResult } from './fleet';
+import { benchSpinners, spinnersMarkdown, type SpinnerBenchResult } from './spinners';
 import { runPeers } from './peers/run';
 import { peersMarkdown } from './peers/report';
 import { NET_BENCH_DEFAULTS, netbenchWasm, runNetBench, type NetBenchResult } from './net';
@@ -56,7 +57,7 @@ async function benchNodeNetwork(): Promise<NetBenchResult> {
   }
 }
 
-async function benchChromium(): Promise<{ result: StartBenchResult; terminal: TerminalBenchResult; network: NetBenchResult; fleet: FleetBenchResult; quotas: QuotaBenchResult; version: string }> {
+async function benchChromium(): Promise<{ result: StartBenchResult; terminal: TerminalBenchResult; network: NetBenchResult; fleet: FleetBenchResult; quotas: QuotaBenchResult; spinners: SpinnerBenchResult; version: string }> {
   const port = await freePort();
   const server = spawn(process.execPath, ['scripts/serve-e2e.mjs', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
@@ -81,8 +82,9 @@ async function benchChromium(): Promise<{ result: StartBenchResult; terminal: Te
       await netPage.close();
       const terminal = await benchTerminal(browser, `http://127.0.0.1:${port}/`);
       const fleet = await benchFleet(browser, `http://127.0.0.1:${port}/`);
+      const spinners = await benchSpinners(browser, `http://127.0.0.1:${port}/`);
       const quotas = await benchQuotasInBrowser(browser, `http://127.0.0.1:${port}/`);
-      return { result, terminal, network, fleet, quotas, version: browser.version() };
+      return { result, terminal, network, fleet, quotas, spinners, version: browser.version() };
     } finally {
       await browser.close();
     }
@@ -151,7 +153,7 @@ const fleetTable = [
   ...Object.entries(fleetRun.untilRunningMs).map(([n, ms]) => `| request → ${n} running across 6 hosts (warm pools, runMany) | ${ms.toFixed(0)} ms |`),
   `| running at once in one tab (goal ≥ 500) | ${fleetRun.perTab.running} over ${Object.keys(fleetRun.perTab.hosts).length} hosts (${Object.entries(fleetRun.perTab.hosts).map(([h, n]) => `${h} ${n}`).join(', ')})${fleetRun.perTab.failed ? `, ${fleetRun.perTab.failed} failed` : ''} |`,
 ].join('\n');
-const markdown = `# Benchmarks\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n## Container start\n\n${table}\n\n## Learner terminal\n\n${terminalTable}\n\n## Networks (between two containers; goals: ≥ 500 MiB/s, round trip ≤ 150 µs)\n\n${networkTable}\n\n## Fleet across hosts\n\n${fleetTable}\n\n## Quotas and runaway guests\n\n${quotasMarkdown(quotas, chromium.version)}\n${peers ? `\n## Peers\n\n${peersMarkdown(peers, 3)}\n` : ''}`;
+const markdown = `# Benchmarks\n\nMachine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.os}; ${machine.date}.\nMedians and percentiles of one run on a noisy machine: read them as a scale, not a promise.\n\n## Container start\n\n${table}\n\n## Learner terminal\n\n${terminalTable}\n\n## Networks (between two containers; goals: ≥ 500 MiB/s, round trip ≤ 150 µs)\n\n${networkTable}\n\n## Fleet across hosts\n\n${fleetTable}\n\n## Quotas and runaway guests\n\n${quotasMarkdown(quotas, chromium.version)}\n\n${spinnersMarkdown(chromium.spinners)}\n${peers ? `\n## Peers\n\n${peersMarkdown(peers, 3)}\n` : ''}`;
 console.log(markdown);
-await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result, terminal: chromium.terminal, pipeline, network: { node: nodeNetwork, chromium: chromium.network }, fleet: chromium.fleet, quotas, peers }, null, 2));
+await writeFile('bench/results/latest.json', JSON.stringify({ machine, node, chromium: chromium.result, terminal: chromium.terminal, pipeline, network: { node: nodeNetwork, chromium: chromium.network }, fleet: chromium.fleet, quotas, spinners: chromium.spinners, peers }, null, 2));
 await writeFile('bench/results/latest.md', markdown);

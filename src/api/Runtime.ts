@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   readonly killGraceMs?: number;
   /** A running container whose worker shows no sign of life this long is ended as dead (ms, default 10 000; 0: never). */
   readonly stuckAfterMs?: number;
+  /** CPUs the containers share fairly once more of them are busy than that (default: the machine's cores; 0: off). */
+  readonly cpuBudget?: number;
   /** Bytes of output kept per container (default 1 MiB; same as limits.logCapacity). */
   readonly logCapacity?: number;
   /** Default resource limits of containers (each container's options override them); see ResourceLimits. */
@@ -65,7 +67,7 @@ export class Runtime implements FlotillaRuntime {
     const catalog = new StoreCatalog(new ImageStore(platform.images));
     const pool = new WorkerPool(platform.workers, options.poolSize ?? 4);
     const modules = new ModuleCache(prepareModule);
-    const supervisor = new Supervisor({ catalog, pool, modules, killGraceMs: options.killGraceMs, stuckAfterMs: options.stuckAfterMs, logCapacity: options.logCapacity, limits: options.limits });
+    const supervisor = new Supervisor({ catalog, pool, modules, killGraceMs: options.killGraceMs, stuckAfterMs: options.stuckAfterMs, cpuBudget: options.cpuBudget, logCapacity: options.logCapacity, limits: options.limits });
     // Ready as soon as one worker is: the rest of the pool warms up while the first container starts.
     await pool.fill('first');
     return new Runtime(supervisor, catalog, pool);

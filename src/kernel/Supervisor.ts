@@ -41,6 +41,12 @@ export interface SupervisorOptions {
   readonly killGraceMs?: number;
   /** A running container without a sign of life this long is ended as dead (ms; default 10 000; 0: never). */
   readonly stuckAfterMs?: number;
+  /**
+   * CPUs the containers may use together when more of them are busy than
+   * that (default: the machine's cores): each busy one then gets an equal
+   * share (0: no fair sharing). Keeps the page responsive under load.
+   */
+  readonly cpuBudget?: number;
   /** Default bytes of output kept per container (limits.logCapacity wins). */
   readonly logCapacity?: number;
   /** Default resource limits of containers (src/kernel/limits.ts), over the built-in ones. */
@@ -48,6 +54,13 @@ export interface SupervisorOptions {
 }
 
 const DEFAULT_STUCK_AFTER_MS = 10_000;
+const FAIR_SHARE_TICK_MS = 250;
+
+/** The machine's cores (the page's or Node's), the default CPU budget of the containers together. */
+function defaultCpuBudget(): number {
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof cores === 'number' && cores > 0 ? cores : 2;
+}
 
 export class Supervisor {
   private readonly _containers = new Map<string, ContainerRecord>();
@@ -64,6 +77,9 @@ export class Supervisor {
 
   private readonly _watchdog: Watchdog | undefined;
   private readonly _watchdogTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly _shareTimer: ReturnType<typeof setInterval> | undefined;
+  /** CPU time each running container had used at the last fair-share tick. */
+  private readonly _cpuSeen = new WeakMap<ContainerRecord, number>();
 
   constructor(private readonly _options: SupervisorOptions) {
     const stuckAfterMs = _options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
@@ -71,6 +87,11 @@ export class Supervisor {
       this._watchdog = new Watchdog({ stuckAfterMs });
       this._watchdogTimer = setInterval(() => this._watch(), Math.min(1000, Math.max(50, stuckAfterMs / 4)));
       (this._watchdogTimer as { unref?: () => void }).unref?.(); // never keeps a Node process alive
+    }
+    const budget = _options.cpuBudget ?? defaultCpuBudget();
+    if (budget > 0) {
+      this._shareTimer = setInterval(() => this._shareCpu(budget), FAIR_SHARE_TICK_MS);
+      (this._shareTimer as { unref?: () => void }).unref?.();
     }
     const limits = _options.limits ?? {};
     this._limitDefaults = resolveLimits({ ...limits, logCapacity: limits.logCapacity ?? _options.logCapacity }, DEFAULT_LIMITS, 0, 'limits.');
@@ -373,6 +394,7 @@ export class Supervisor {
     if (this._disposed) return;
     this._disposed = true;
     clearInterval(this._watchdogTimer);
+    clearInterval(this._shareTimer);
     await Promise.all(this.list().map((record) => this.remove(record.id, true).catch(() => {})));
     await this._options.pool.dispose();
     this._onEvent.clear();
@@ -438,6 +460,25 @@ export class Supervisor {
         this._finish(record, message.exit);
         break;
     }
+  }
+
+  /**
+   * Fair share: when more containers are busy (used CPU since the last
+   * tick) than `budget` CPUs, each busy one is held to budget / busy of a
+   * CPU by its own governor (on top of its own cpus, the smaller wins), so
+   * dozens of spinning guests leave the page its share of the machine.
+   */
+  private _shareCpu(budget: number): void {
+    const running = this.list().filter((record) => record.state === 'running');
+    if (running.length === 0) return;
+    const busy = running.filter((record) => {
+      const used = record.control.quotaUsage().cpuMs;
+      const before = this._cpuSeen.get(record) ?? 0;
+      this._cpuSeen.set(record, used);
+      return used > before;
+    });
+    const share = busy.length > budget ? Math.max(1, Math.floor((budget * 1000) / busy.length)) : 0;
+    for (const record of running) record.control.setFairShare(busy.includes(record) ? share : 0);
   }
 
   /** Ends running containers whose worker shows no sign of life (see Watchdog). */

@@ -37,7 +37,11 @@ const QUOTA_EVENTS = 21; // QUOTA_CPU_TIME: the CPU-time limit ended the run; QU
 // syscall and interrupt check of a program on its thread, and by a timer
 // of its event loop; the supervisor's watchdog reads it (kernel/Watchdog.ts).
 const ALIVE = 22;
-const WORDS = 23;
+// The supervisor's fair share when more containers are busy than there are
+// cores (thousandths of a CPU; 0: none): with the container's own cpus, the
+// smaller applies, so busy guests cannot starve the page.
+const FAIR_SHARE = 23;
+const WORDS = 24;
 const STDIN_OFFSET = WORDS * 4;
 
 export const DEFAULT_STDIN_CAPACITY = 64 * 1024;
@@ -218,6 +222,18 @@ export class ControlBlock {
   }
 
   /** Called by the process whenever its number of open descriptors changes. */
+  /** Sets the fair share (thousandths of a CPU; 0 lifts it). */
+  setFairShare(permille: number): void {
+    Atomics.store(this._words, FAIR_SHARE, Math.max(0, Math.round(permille)));
+  }
+
+  /** The CPU share in force: the container's own cpus and the fair share, the smaller of the two set (0: unlimited). */
+  cpuShare(): number {
+    const own = Atomics.load(this._words, CPU_QUOTA);
+    const fair = Atomics.load(this._words, FAIR_SHARE);
+    return own > 0 && fair > 0 ? Math.min(own, fair) : own || fair;
+  }
+
   /** A sign of life from the worker (cheap: one atomic add). */
   beat(): void {
     Atomics.add(this._words, ALIVE, 1);

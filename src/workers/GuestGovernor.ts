@@ -48,7 +48,10 @@ export class GuestGovernor {
   private readonly _startedAt = performance.now();
   private readonly _waitedAtStart: number;
   private readonly _cpuLimitMs: number;
-  private readonly _cpuPermille: number;
+  /** The share in force (own cpus or the supervisor's fair share), read at every check: it changes while the guest runs. */
+  private get _cpuPermille(): number {
+    return this._options.container.cpuShare();
+  }
   private readonly _memoryLimitPages: number;
   private _cpuSeen = 0;
   private _unreportedMs = 0;
@@ -63,7 +66,6 @@ export class GuestGovernor {
     this._waitedAtStart = _options.process.waitedMs();
     const quotas = _options.container.quotas();
     this._cpuLimitMs = quotas.cpuTimeMs;
-    this._cpuPermille = quotas.cpuPermille;
     this._memoryLimitPages = quotas.memoryPages;
   }
 

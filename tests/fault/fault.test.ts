@@ -166,3 +166,23 @@ describe('the watchdog', () => {
     }
   }, 30_000);
 });
+
+describe('fair CPU share', () => {
+  it('holds busy containers to an equal share once more are busy than the budget, and lifts it when they stop', async () => {
+    const shared = await Runtime.create({ poolSize: 4, cpuBudget: 1 });
+    try {
+      const spinners = await Promise.all([1, 2, 3].map(() => shared.run('crash', { args: ['spin'] })));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Three busy on a budget of one CPU: each is throttled toward a third.
+      for (const spinner of spinners) expect(spinner.stats().cpu.throttledMs).toBeGreaterThan(100);
+      await Promise.all(spinners.slice(1).map((spinner) => spinner.kill()));
+      await new Promise((resolve) => setTimeout(resolve, 600)); // a few ticks: one busy container, under the budget
+      const before = spinners[0]!.stats().cpu.throttledMs;
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(spinners[0]!.stats().cpu.throttledMs - before).toBeLessThan(50);
+      await spinners[0]!.kill();
+    } finally {
+      await shared.dispose();
+    }
+  }, 30_000);
+});
