@@ -177,9 +177,9 @@ describe('fair CPU share', () => {
       for (const spinner of spinners) expect(spinner.stats().cpu.throttledMs).toBeGreaterThan(100);
       await Promise.all(spinners.slice(1).map((spinner) => spinner.kill()));
       await new Promise((resolve) => setTimeout(resolve, 600)); // a few ticks: one busy container, under the budget
-      const before = spinners[0]!.stats().cpu.throttledMs;
+      const before = spinners[0]!.stats().cpu.throttledMs ?? 0;
       await new Promise((resolve) => setTimeout(resolve, 800));
-      expect(spinners[0]!.stats().cpu.throttledMs - before).toBeLessThan(50);
+      expect((spinners[0]!.stats().cpu.throttledMs ?? 0) - before).toBeLessThan(50);
       await spinners[0]!.kill();
     } finally {
       await shared.dispose();
