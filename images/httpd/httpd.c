@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <flotilla_buf.h>
 #include <flotilla_net.h>
 
 #define MAX_CONNS 512
@@ -50,44 +51,7 @@ static const char *program = "httpd";
 // ---------------------------------------------------------------------------
 // Growable byte buffer
 
-struct buf {
-  char *data;
-  size_t len, cap;
-};
-
-static int buf_reserve(struct buf *b, size_t extra) {
-  if (extra > SIZE_MAX - b->len) return -1;
-  size_t need = b->len + extra;
-  if (need <= b->cap) return 0;
-  size_t cap = b->cap ? b->cap : 512;
-  while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-  char *data = realloc(b->data, cap);
-  if (!data) return -1;
-  b->data = data;
-  b->cap = cap;
-  return 0;
-}
-
-static int buf_append(struct buf *b, const void *data, size_t len) {
-  if (buf_reserve(b, len) < 0) return -1;
-  memcpy(b->data + b->len, data, len);
-  b->len += len;
-  return 0;
-}
-
-static int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int buf_printf(struct buf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0 || buf_reserve(b, (size_t)n + 1) < 0) return -1;
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-  return 0;
-}
+// struct fl_buf and its functions: images/include/flotilla_buf.h.
 
 // ---------------------------------------------------------------------------
 // Small helpers
@@ -395,7 +359,7 @@ struct conn {
   size_t in_len;
   uint64_t discard;         // request body bytes still to drop
   int peer_eof;             // the client shut down its sending side
-  struct buf out;           // response bytes not yet sent
+  struct fl_buf out;           // response bytes not yet sent
   size_t out_off;
   int file_fd;              // body still to stream from this file, or -1
   uint64_t file_left;
@@ -465,7 +429,7 @@ static void log_request(const struct conn *c, const struct request *req, int sta
 static int queue_head(struct conn *c, int status, const char *type, uint64_t length, const char *extra) {
   char date[64];
   format_http_date(date, sizeof date);
-  return buf_printf(&c->out,
+  return fl_buf_printf(&c->out,
                     "HTTP/1.1 %d %s\r\nServer: flotilla-httpd\r\nDate: %s\r\n"
                     "Content-Type: %s\r\nContent-Length: %" PRIu64 "\r\n%sConnection: %s\r\n\r\n",
                     status, reason_phrase(status), date, type, length, extra ? extra : "",
@@ -476,7 +440,7 @@ static int queue_head(struct conn *c, int status, const char *type, uint64_t len
 static int queue_response(struct conn *c, const struct request *req, int head_only, int status,
                           const char *type, const char *body, size_t body_len, const char *extra) {
   if (queue_head(c, status, type, body_len, extra) < 0) return -1;
-  if (!head_only && buf_append(&c->out, body, body_len) < 0) return -1;
+  if (!head_only && fl_buf_append(&c->out, body, body_len) < 0) return -1;
   log_request(c, req, status, head_only ? 0 : body_len);
   c->responding = 1;
   return 0;
@@ -489,38 +453,38 @@ static int queue_error(struct conn *c, const struct request *req, int head_only,
 }
 
 // Appends a decoded path percent-encoded for a URL (RFC 3986 path characters stay).
-static void append_url_path(struct buf *b, const char *path) {
+static void append_url_path(struct fl_buf *b, const char *path) {
   for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-    if (isalnum(*p) || strchr("/-._~!$&'()*+,;=:@", *p)) buf_append(b, p, 1);
-    else buf_printf(b, "%%%02X", *p);
+    if (isalnum(*p) || strchr("/-._~!$&'()*+,;=:@", *p)) fl_buf_append(b, p, 1);
+    else fl_buf_printf(b, "%%%02X", *p);
   }
 }
 
-static void html_escape(struct buf *b, const char *s) {
+static void html_escape(struct fl_buf *b, const char *s) {
   for (; *s; s++) {
     switch (*s) {
-      case '<': buf_append(b, "&lt;", 4); break;
-      case '>': buf_append(b, "&gt;", 4); break;
-      case '&': buf_append(b, "&amp;", 5); break;
-      case '"': buf_append(b, "&quot;", 6); break;
-      default: buf_append(b, s, 1);
+      case '<': fl_buf_append(b, "&lt;", 4); break;
+      case '>': fl_buf_append(b, "&gt;", 4); break;
+      case '&': fl_buf_append(b, "&amp;", 5); break;
+      case '"': fl_buf_append(b, "&quot;", 6); break;
+      default: fl_buf_append(b, s, 1);
     }
   }
 }
 
 static int queue_default_page(struct conn *c, const struct request *req, int head_only) {
-  struct buf page = {0};
-  buf_printf(&page, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>");
+  struct fl_buf page = {0};
+  fl_buf_printf(&page, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>");
   html_escape(&page, hostname);
-  buf_printf(&page, "</title></head>\n<body>\n<h1>Hello from ");
+  fl_buf_printf(&page, "</title></head>\n<body>\n<h1>Hello from ");
   html_escape(&page, hostname);
-  buf_printf(&page, "</h1>\n<p>This page was served by httpd in container <b>");
+  fl_buf_printf(&page, "</h1>\n<p>This page was served by httpd in container <b>");
   html_escape(&page, hostname);
-  buf_printf(&page, "</b> (request %llu to this server) to ", served);
+  fl_buf_printf(&page, "</b> (request %llu to this server) to ", served);
   html_escape(&page, c->peer);
-  buf_printf(&page, ".</p>\n<p>Put an index.html into ");
+  fl_buf_printf(&page, ".</p>\n<p>Put an index.html into ");
   html_escape(&page, doc_root);
-  buf_printf(&page, " to serve your own page.</p>\n</body></html>\n");
+  fl_buf_printf(&page, " to serve your own page.</p>\n</body></html>\n");
   if (!page.data) return -1;
   int rc = queue_response(c, req, head_only, 200, "text/html; charset=utf-8", page.data, page.len, NULL);
   free(page.data);
@@ -582,10 +546,10 @@ static int handle_request(struct conn *c, const struct request *req) {
   uint64_t size = 0;
   int fd = open_document(path, &size, file, sizeof file);
   if (fd == -301) {
-    struct buf location = {0};
-    buf_printf(&location, "Location: ");
+    struct fl_buf location = {0};
+    fl_buf_printf(&location, "Location: ");
     append_url_path(&location, path);
-    buf_printf(&location, "/\r\n");
+    fl_buf_printf(&location, "/\r\n");
     int rc = location.data ? queue_error(c, req, head_only, 301, location.data) : -1;
     free(location.data);
     return rc;
@@ -664,7 +628,7 @@ static int flush_output(struct conn *c) {
     c->out.len = c->out_off = 0;
     if (c->file_fd >= 0) {
       size_t want = c->file_left < IO_CHUNK ? (size_t)c->file_left : IO_CHUNK;
-      if (buf_reserve(&c->out, want) < 0) return -1;
+      if (fl_buf_reserve(&c->out, want) < 0) return -1;
       ssize_t n = read(c->file_fd, c->out.data, want);
       if (n <= 0) return -1;  // the file shrank or failed: the length was promised
       c->out.len = (size_t)n;

@@ -38,7 +38,7 @@ struct cli {
   int port;
   int raw;
   int fd;
-  struct rbuf in;   // bytes received and not yet parsed
+  struct fl_buf in;   // bytes received and not yet parsed
 };
 
 static int cli_connect(struct cli *c) {
@@ -58,15 +58,15 @@ static void cli_disconnect(struct cli *c) {
 
 // Sends the command as a RESP array of bulk strings.
 static int send_command(struct cli *c, const struct args *a) {
-  struct rbuf out = {0};
-  int rc = rbuf_printf(&out, "*%d\r\n", a->argc);
+  struct fl_buf out = {0};
+  int rc = fl_buf_printf(&out, "*%d\r\n", a->argc);
   for (int i = 0; i < a->argc && rc == 0; i++) {
-    rc |= rbuf_printf(&out, "$%zu\r\n", a->len[i]);
-    rc |= rbuf_append(&out, a->argv[i], a->len[i]);
-    rc |= rbuf_append(&out, "\r\n", 2);
+    rc |= fl_buf_printf(&out, "$%zu\r\n", a->len[i]);
+    rc |= fl_buf_append(&out, a->argv[i], a->len[i]);
+    rc |= fl_buf_append(&out, "\r\n", 2);
   }
   if (rc == 0) rc = fl_write_all(c->fd, out.data, out.len, 1);
-  rbuf_free(&out);
+  fl_buf_free(&out);
   return rc;
 }
 
@@ -76,11 +76,11 @@ static struct reply *read_reply(struct cli *c, const char **why) {
     struct reply *r = NULL;
     long used = resp_parse_reply(c->in.data, c->in.len, &r, why);
     if (used > 0) {
-      rbuf_consume(&c->in, (size_t)used);
+      fl_buf_consume(&c->in, (size_t)used);
       return r;
     }
     if (used < 0) return NULL;
-    if (rbuf_reserve(&c->in, 16384) < 0) {
+    if (fl_buf_reserve(&c->in, 16384) < 0) {
       *why = "out of memory";
       return NULL;
     }
@@ -95,38 +95,38 @@ static struct reply *read_reply(struct cli *c, const char **why) {
 }
 
 // A bulk string as redis-cli quotes it (sdscatrepr).
-static void add_repr(struct rbuf *out, const char *s, size_t len) {
-  rbuf_append(out, "\"", 1);
+static void add_repr(struct fl_buf *out, const char *s, size_t len) {
+  fl_buf_append(out, "\"", 1);
   for (size_t i = 0; i < len; i++) {
     unsigned char ch = (unsigned char)s[i];
     switch (ch) {
-      case '\\': rbuf_append(out, "\\\\", 2); break;
-      case '"': rbuf_append(out, "\\\"", 2); break;
-      case '\n': rbuf_append(out, "\\n", 2); break;
-      case '\r': rbuf_append(out, "\\r", 2); break;
-      case '\t': rbuf_append(out, "\\t", 2); break;
-      case '\a': rbuf_append(out, "\\a", 2); break;
-      case '\b': rbuf_append(out, "\\b", 2); break;
+      case '\\': fl_buf_append(out, "\\\\", 2); break;
+      case '"': fl_buf_append(out, "\\\"", 2); break;
+      case '\n': fl_buf_append(out, "\\n", 2); break;
+      case '\r': fl_buf_append(out, "\\r", 2); break;
+      case '\t': fl_buf_append(out, "\\t", 2); break;
+      case '\a': fl_buf_append(out, "\\a", 2); break;
+      case '\b': fl_buf_append(out, "\\b", 2); break;
       default:
-        if (isprint(ch)) rbuf_append(out, &s[i], 1);
-        else rbuf_printf(out, "\\x%02x", ch);
+        if (isprint(ch)) fl_buf_append(out, &s[i], 1);
+        else fl_buf_printf(out, "\\x%02x", ch);
     }
   }
-  rbuf_append(out, "\"", 1);
+  fl_buf_append(out, "\"", 1);
 }
 
 // redis-cli's terminal format (cliFormatReplyTTY): nested arrays are
 // indented by the width of the enclosing index plus two.
-static void format_tty(struct rbuf *out, const struct reply *r, const char *prefix) {
+static void format_tty(struct fl_buf *out, const struct reply *r, const char *prefix) {
   switch (r->type) {
-    case REPLY_STATUS: rbuf_append(out, r->str, r->len); rbuf_append(out, "\n", 1); break;
-    case REPLY_ERROR: rbuf_printf(out, "(error) %s\n", r->str); break;
-    case REPLY_INTEGER: rbuf_printf(out, "(integer) %lld\n", r->integer); break;
-    case REPLY_NIL: rbuf_printf(out, "(nil)\n"); break;
-    case REPLY_BULK: add_repr(out, r->str, r->len); rbuf_append(out, "\n", 1); break;
+    case REPLY_STATUS: fl_buf_append(out, r->str, r->len); fl_buf_append(out, "\n", 1); break;
+    case REPLY_ERROR: fl_buf_printf(out, "(error) %s\n", r->str); break;
+    case REPLY_INTEGER: fl_buf_printf(out, "(integer) %lld\n", r->integer); break;
+    case REPLY_NIL: fl_buf_printf(out, "(nil)\n"); break;
+    case REPLY_BULK: add_repr(out, r->str, r->len); fl_buf_append(out, "\n", 1); break;
     case REPLY_ARRAY: {
       if (r->n == 0) {
-        rbuf_printf(out, "(empty array)\n");
+        fl_buf_printf(out, "(empty array)\n");
         break;
       }
       int width = 0;
@@ -139,7 +139,7 @@ static void format_tty(struct rbuf *out, const struct reply *r, const char *pref
       nested[plen + (size_t)width + 2] = '\0';
       for (size_t i = 0; i < r->n; i++) {
         // The first element follows its parent's index on the same line.
-        rbuf_printf(out, "%s%*zu) ", i == 0 ? "" : prefix, width, i + 1);
+        fl_buf_printf(out, "%s%*zu) ", i == 0 ? "" : prefix, width, i + 1);
         format_tty(out, r->elems[i], nested);
       }
       free(nested);
@@ -149,16 +149,16 @@ static void format_tty(struct rbuf *out, const struct reply *r, const char *pref
 }
 
 // --raw: values only (cliFormatReplyRaw).
-static void format_raw(struct rbuf *out, const struct reply *r) {
+static void format_raw(struct fl_buf *out, const struct reply *r) {
   switch (r->type) {
     case REPLY_STATUS:
     case REPLY_ERROR:
-    case REPLY_BULK: rbuf_append(out, r->str, r->len); break;
-    case REPLY_INTEGER: rbuf_printf(out, "%lld", r->integer); break;
+    case REPLY_BULK: fl_buf_append(out, r->str, r->len); break;
+    case REPLY_INTEGER: fl_buf_printf(out, "%lld", r->integer); break;
     case REPLY_NIL: break;
     case REPLY_ARRAY:
       for (size_t i = 0; i < r->n; i++) {
-        if (i > 0) rbuf_append(out, "\n", 1);
+        if (i > 0) fl_buf_append(out, "\n", 1);
         format_raw(out, r->elems[i]);
       }
       break;
@@ -166,16 +166,16 @@ static void format_raw(struct rbuf *out, const struct reply *r) {
 }
 
 static void print_reply(const struct reply *r, int raw) {
-  struct rbuf out = {0};
+  struct fl_buf out = {0};
   if (raw) {
     format_raw(&out, r);
-    rbuf_append(&out, "\n", 1);
+    fl_buf_append(&out, "\n", 1);
   } else {
     format_tty(&out, r, "");
   }
   if (out.data) fwrite(out.data, 1, out.len, stdout);
   fflush(stdout);
-  rbuf_free(&out);
+  fl_buf_free(&out);
 }
 
 // Sends one command and prints its reply. 0 on success, 1 on an error reply, -1 if the connection failed.
@@ -285,6 +285,6 @@ int kv_cli_main(int argc, char **argv) {
   }
   args_free(&a);
   cli_disconnect(&c);
-  rbuf_free(&c.in);
+  fl_buf_free(&c.in);
   return status;
 }

@@ -13,54 +13,6 @@
 // ---------------------------------------------------------------------------
 // Buffers
 
-int rbuf_reserve(struct rbuf *b, size_t extra) {
-  if (extra > SIZE_MAX - b->len) return -1;
-  size_t need = b->len + extra;
-  if (need <= b->cap) return 0;
-  size_t cap = b->cap ? b->cap : 256;
-  while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-  char *data = realloc(b->data, cap);
-  if (!data) return -1;
-  b->data = data;
-  b->cap = cap;
-  return 0;
-}
-
-int rbuf_append(struct rbuf *b, const void *data, size_t len) {
-  if (rbuf_reserve(b, len) < 0) return -1;
-  if (len) memcpy(b->data + b->len, data, len);
-  b->len += len;
-  return 0;
-}
-
-int rbuf_printf(struct rbuf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0 || rbuf_reserve(b, (size_t)n + 1) < 0) return -1;
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-  return 0;
-}
-
-void rbuf_consume(struct rbuf *b, size_t n) {
-  if (n >= b->len) {
-    b->len = 0;
-    return;
-  }
-  memmove(b->data, b->data + n, b->len - n);
-  b->len -= n;
-}
-
-void rbuf_free(struct rbuf *b) {
-  free(b->data);
-  b->data = NULL;
-  b->len = b->cap = 0;
-}
-
 // ---------------------------------------------------------------------------
 // Arguments
 
@@ -225,7 +177,7 @@ static int hex_digit(int c) {
 
 int resp_split_line(const char *line, size_t len, struct args *out) {
   args_reset(out);
-  struct rbuf token = {0};
+  struct fl_buf token = {0};
   size_t i = 0;
   int rc = 0;
   for (;;) {
@@ -244,26 +196,26 @@ int resp_split_line(const char *line, size_t len, struct args *out) {
         if (c == '\\' && i + 3 < len && line[i + 1] == 'x' && (h1 = hex_digit((unsigned char)line[i + 2])) >= 0 &&
             (h2 = hex_digit((unsigned char)line[i + 3])) >= 0) {
           char byte = (char)(h1 * 16 + h2);
-          if (rbuf_append(&token, &byte, 1) < 0) rc = -1;
+          if (fl_buf_append(&token, &byte, 1) < 0) rc = -1;
           i += 3;
         } else if (c == '\\' && i + 1 < len) {
           char e = line[++i];
           char byte = e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e == 'b' ? '\b' : e == 'a' ? '\a' : e;
-          if (rbuf_append(&token, &byte, 1) < 0) rc = -1;
+          if (fl_buf_append(&token, &byte, 1) < 0) rc = -1;
         } else if (c == '"') {
           if (i + 1 < len && !isspace((unsigned char)line[i + 1])) rc = -1;  // "foo"bar
           done = 1;
-        } else if (rbuf_append(&token, &c, 1) < 0) {
+        } else if (fl_buf_append(&token, &c, 1) < 0) {
           rc = -1;
         }
       } else if (in_single) {
         if (c == '\\' && i + 1 < len && line[i + 1] == '\'') {
-          if (rbuf_append(&token, "'", 1) < 0) rc = -1;
+          if (fl_buf_append(&token, "'", 1) < 0) rc = -1;
           i++;
         } else if (c == '\'') {
           if (i + 1 < len && !isspace((unsigned char)line[i + 1])) rc = -1;
           done = 1;
-        } else if (rbuf_append(&token, &c, 1) < 0) {
+        } else if (fl_buf_append(&token, &c, 1) < 0) {
           rc = -1;
         }
       } else if (isspace((unsigned char)c)) {
@@ -272,7 +224,7 @@ int resp_split_line(const char *line, size_t len, struct args *out) {
         in_double = 1;
       } else if (c == '\'') {
         in_single = 1;
-      } else if (rbuf_append(&token, &c, 1) < 0) {
+      } else if (fl_buf_append(&token, &c, 1) < 0) {
         rc = -1;
       }
       if (rc < 0) break;
@@ -284,7 +236,7 @@ int resp_split_line(const char *line, size_t len, struct args *out) {
       break;
     }
   }
-  rbuf_free(&token);
+  fl_buf_free(&token);
   if (rc < 0) args_reset(out);
   return rc;
 }

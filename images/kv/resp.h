@@ -10,17 +10,8 @@
 #define RESP_MAX_INLINE (64L * 1024)       // one inline command line
 #define RESP_MAX_DEPTH 32                  // nested arrays in a reply
 
-// A growable byte buffer; functions return 0, or -1 when out of memory.
-struct rbuf {
-  char *data;
-  size_t len, cap;
-};
-
-int rbuf_reserve(struct rbuf *b, size_t extra);
-int rbuf_append(struct rbuf *b, const void *data, size_t len);
-int rbuf_printf(struct rbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void rbuf_consume(struct rbuf *b, size_t n);  // drops the first n bytes
-void rbuf_free(struct rbuf *b);
+// Growable byte buffers: struct fl_buf and its functions (images/include).
+#include <flotilla_buf.h>
 
 // A decimal integer filling exactly s[0..len): optional '-', no '+', no
 // leading zeros or spaces, within long long (as redis's string2ll). 0 or -1.

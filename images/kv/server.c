@@ -284,7 +284,7 @@ static int glob_match(const char *p, size_t plen, const char *s, size_t slen, in
 struct client {
   int fd;
   char peer[FL_ADDRSTRLEN];
-  struct rbuf in, out;
+  struct fl_buf in, out;
   size_t out_off;
   int peer_eof;       // the client shut down its sending side
   int closing;        // close once the replies are sent (QUIT, protocol error)
@@ -297,7 +297,7 @@ static int verbose;
 static int listen_port;
 
 static void add_status(struct client *c, const char *s) {
-  rbuf_printf(&c->out, "+%s\r\n", s);
+  fl_buf_printf(&c->out, "+%s\r\n", s);
 }
 
 // An error reply; CR and LF would end it early, so they become spaces.
@@ -311,25 +311,25 @@ static void add_error(struct client *c, const char *fmt, ...) {
   for (char *p = text; *p; p++) {
     if (*p == '\r' || *p == '\n') *p = ' ';
   }
-  rbuf_printf(&c->out, "-%s\r\n", text);
+  fl_buf_printf(&c->out, "-%s\r\n", text);
 }
 
 static void add_int(struct client *c, long long v) {
-  rbuf_printf(&c->out, ":%lld\r\n", v);
+  fl_buf_printf(&c->out, ":%lld\r\n", v);
 }
 
 static void add_bulk(struct client *c, const char *s, size_t len) {
-  rbuf_printf(&c->out, "$%zu\r\n", len);
-  rbuf_append(&c->out, s, len);
-  rbuf_append(&c->out, "\r\n", 2);
+  fl_buf_printf(&c->out, "$%zu\r\n", len);
+  fl_buf_append(&c->out, s, len);
+  fl_buf_append(&c->out, "\r\n", 2);
 }
 
 static void add_nil(struct client *c) {
-  rbuf_append(&c->out, "$-1\r\n", 5);
+  fl_buf_append(&c->out, "$-1\r\n", 5);
 }
 
 static void add_array(struct client *c, size_t n) {
-  rbuf_printf(&c->out, "*%zu\r\n", n);
+  fl_buf_printf(&c->out, "*%zu\r\n", n);
 }
 
 static const char ERR_NOT_INT[] = "ERR value is not an integer or out of range";
@@ -580,12 +580,12 @@ static void cmd_select(struct client *c) {
 }
 
 static void cmd_info(struct client *c) {
-  struct rbuf text = {0};
-  rbuf_printf(&text, "# Server\r\nkv_version:1.0\r\ntcp_port:%d\r\n\r\n# Clients\r\nconnected_clients:%d\r\n\r\n"
+  struct fl_buf text = {0};
+  fl_buf_printf(&text, "# Server\r\nkv_version:1.0\r\ntcp_port:%d\r\n\r\n# Clients\r\nconnected_clients:%d\r\n\r\n"
                      "# Keyspace\r\n", listen_port, nclients);
-  if (db.count) rbuf_printf(&text, "db0:keys=%zu,expires=%zu,avg_ttl=0\r\n", db.count, db.volatile_count);
+  if (db.count) fl_buf_printf(&text, "db0:keys=%zu,expires=%zu,avg_ttl=0\r\n", db.count, db.volatile_count);
   add_bulk(c, text.data ? text.data : "", text.len);
-  rbuf_free(&text);
+  fl_buf_free(&text);
 }
 
 static void cmd_command(struct client *c) { add_array(c, 0); }
@@ -650,7 +650,7 @@ static void process_input(struct client *c) {
     pos += (size_t)used;
     if (c->args.argc > 0) run_command(c);
   }
-  rbuf_consume(&c->in, pos);
+  fl_buf_consume(&c->in, pos);
 }
 
 static void client_close(int index) {
@@ -660,8 +660,8 @@ static void client_close(int index) {
     fflush(stdout);
   }
   close(c->fd);
-  rbuf_free(&c->in);
-  rbuf_free(&c->out);
+  fl_buf_free(&c->in);
+  fl_buf_free(&c->out);
   args_free(&c->args);
   free(c);
   clients[index] = clients[--nclients];
@@ -692,7 +692,7 @@ static int flush_output(struct client *c) {
 
 static void on_readable(int index) {
   struct client *c = clients[index];
-  if (rbuf_reserve(&c->in, READ_CHUNK) < 0) {
+  if (fl_buf_reserve(&c->in, READ_CHUNK) < 0) {
     client_close(index);
     return;
   }

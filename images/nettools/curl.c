@@ -121,12 +121,12 @@ static void print_help(void) {
 static char *read_file(const char *path, size_t *len_out) {
   int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
   if (fd < 0) return NULL;
-  struct nt_buf b = {0};
+  struct fl_buf b = {0};
   char chunk[8192];
   for (;;) {
     ssize_t n = read(fd, chunk, sizeof chunk);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 || (n > 0 && nt_buf_append(&b, chunk, (size_t)n) < 0)) {
+    if (n < 0 || (n > 0 && fl_buf_append(&b, chunk, (size_t)n) < 0)) {
       int saved = errno;
       if (fd) close(fd);
       free(b.data);
@@ -136,7 +136,7 @@ static char *read_file(const char *path, size_t *len_out) {
     if (n == 0) break;
   }
   if (fd) close(fd);
-  if (nt_buf_append(&b, "", 0) < 0) {  // a valid pointer even when empty
+  if (fl_buf_append(&b, "", 0) < 0) {  // a valid pointer even when empty
     free(b.data);
     return NULL;
   }
@@ -304,21 +304,21 @@ static int user_sets(const char *name) {
   return 0;
 }
 
-static int build_request(struct nt_buf *req, const struct url *url, const char *method, int send_body) {
-  int rc = nt_buf_printf(req, "%s %s HTTP/1.1\r\n", method, url->path);
-  if (!user_sets("Host")) rc |= nt_buf_printf(req, "Host: %s\r\n", url->authority);
-  if (!user_sets("User-Agent")) rc |= nt_buf_printf(req, "User-Agent: %s\r\n", opts.user_agent ? opts.user_agent : "curl/8.0-flotilla");
-  if (!user_sets("Accept")) rc |= nt_buf_printf(req, "Accept: */*\r\n");
+static int build_request(struct fl_buf *req, const struct url *url, const char *method, int send_body) {
+  int rc = fl_buf_printf(req, "%s %s HTTP/1.1\r\n", method, url->path);
+  if (!user_sets("Host")) rc |= fl_buf_printf(req, "Host: %s\r\n", url->authority);
+  if (!user_sets("User-Agent")) rc |= fl_buf_printf(req, "User-Agent: %s\r\n", opts.user_agent ? opts.user_agent : "curl/8.0-flotilla");
+  if (!user_sets("Accept")) rc |= fl_buf_printf(req, "Accept: */*\r\n");
   if (send_body) {
-    if (!user_sets("Content-Type")) rc |= nt_buf_printf(req, "Content-Type: application/x-www-form-urlencoded\r\n");
-    if (!user_sets("Content-Length")) rc |= nt_buf_printf(req, "Content-Length: %zu\r\n", opts.data_len);
+    if (!user_sets("Content-Type")) rc |= fl_buf_printf(req, "Content-Type: application/x-www-form-urlencoded\r\n");
+    if (!user_sets("Content-Length")) rc |= fl_buf_printf(req, "Content-Length: %zu\r\n", opts.data_len);
   }
   for (size_t i = 0; i < opts.nheaders; i++) {
     const char *h = opts.headers[i];
     const char *colon = strchr(h, ':');
     const char *semi = strchr(h, ';');
     if (semi && (!colon || semi < colon) && semi[1] == '\0') {  // "Name;" sends an empty header
-      rc |= nt_buf_printf(req, "%.*s:\r\n", (int)(semi - h), h);
+      rc |= fl_buf_printf(req, "%.*s:\r\n", (int)(semi - h), h);
       continue;
     }
     if (!colon) continue;  // curl ignores a header without a colon
@@ -326,10 +326,10 @@ static int build_request(struct nt_buf *req, const struct url *url, const char *
     while (*value == ' ' || *value == '\t') value++;
     if (*value == '\0') continue;  // "Name:" removes it
     if (strpbrk(h, "\r\n")) continue;  // no header injection
-    rc |= nt_buf_printf(req, "%s\r\n", h);
+    rc |= fl_buf_printf(req, "%s\r\n", h);
   }
-  rc |= nt_buf_printf(req, "\r\n");
-  if (send_body) rc |= nt_buf_append(req, opts.data, opts.data_len);
+  rc |= fl_buf_printf(req, "\r\n");
+  if (send_body) rc |= fl_buf_append(req, opts.data, opts.data_len);
   return rc ? -1 : 0;
 }
 
@@ -423,7 +423,7 @@ static int do_request(const struct url *url, const char *method, int send_body, 
   }
   if (opts.verbose) fprintf(stderr, "* Connected to %s (%s) port %d\n", url->host, ip, url->port);
 
-  struct nt_buf req = {0};
+  struct fl_buf req = {0};
   if (build_request(&req, url, method, send_body) < 0) {
     close(fd);
     free(req.data);

@@ -58,7 +58,7 @@ struct error_kind {
 
 static struct {
   fl_addr addr;
-  struct nt_buf request;
+  struct fl_buf request;
   int keep_alive;
   int64_t timeout_us;
   long total;              // requests to make
@@ -335,10 +335,10 @@ int loadgen_main(int argc, char **argv) {
 
   lg.total = total;
   lg.timeout_us = (int64_t)timeout_s * 1000000;
-  int rc = nt_buf_printf(&lg.request, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: loadgen/1.0\r\nAccept: */*\r\n%s",
+  int rc = fl_buf_printf(&lg.request, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: loadgen/1.0\r\nAccept: */*\r\n%s",
                          url.path, url.authority, lg.keep_alive ? "" : "Connection: close\r\n");
-  for (int i = 0; i < nheaders; i++) rc |= nt_buf_printf(&lg.request, "%s\r\n", headers[i]);
-  rc |= nt_buf_printf(&lg.request, "\r\n");
+  for (int i = 0; i < nheaders; i++) rc |= fl_buf_printf(&lg.request, "%s\r\n", headers[i]);
+  rc |= fl_buf_printf(&lg.request, "\r\n");
   lg.latency_us = malloc((size_t)total * sizeof lg.latency_us[0]);
   struct slot *slots = calloc((size_t)concurrency, sizeof *slots);
   struct pollfd *pfds = calloc((size_t)concurrency, sizeof *pfds);

@@ -16,39 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int nt_buf_reserve(struct nt_buf *b, size_t extra) {
-  if (extra > SIZE_MAX - b->len) return -1;
-  size_t need = b->len + extra;
-  if (need <= b->cap) return 0;
-  size_t cap = b->cap ? b->cap : 256;
-  while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-  char *data = realloc(b->data, cap);
-  if (!data) return -1;
-  b->data = data;
-  b->cap = cap;
-  return 0;
-}
-
-int nt_buf_append(struct nt_buf *b, const void *data, size_t len) {
-  if (nt_buf_reserve(b, len) < 0) return -1;
-  if (len) memcpy(b->data + b->len, data, len);
-  b->len += len;
-  return 0;
-}
-
-int nt_buf_printf(struct nt_buf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0 || nt_buf_reserve(b, (size_t)n + 1) < 0) return -1;
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-  return 0;
-}
-
 int nt_parse_port(const char *text) {
   char *end;
   errno = 0;
