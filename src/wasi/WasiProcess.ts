@@ -116,6 +116,15 @@ export class WasiProcess {
   }
 
   /** Binds guest memory (done by run; call it yourself for a reactor or to call imports directly). */
+  /**
+   * Binds a plain buffer as guest memory, to run the syscall code without a
+   * wasm instance (a worker's warm-up: a WebAssembly.Memory would count
+   * against the renderer's budget until collected).
+   */
+  attachBuffer(buffer: ArrayBuffer): void {
+    this.memory = new GuestMemory({ buffer });
+  }
+
   attach(target: WebAssembly.Instance | WebAssembly.Memory): void {
     const memory = target instanceof WebAssembly.Memory ? target : target.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) throw new TypeError('wasi: the module exports no memory');

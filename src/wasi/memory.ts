@@ -8,8 +8,13 @@ import { fail } from './errors';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
+/** What guest memory access needs: the instance's WebAssembly.Memory, or a plain buffer (warm-up). */
+export interface MemoryLike {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
 export class GuestMemory {
-  constructor(private readonly memory: WebAssembly.Memory) {}
+  constructor(private readonly memory: MemoryLike) {}
 
   get byteLength(): number {
     return this.memory.buffer.byteLength;

@@ -8,6 +8,9 @@
 import { ContainerFs } from '../fs/ContainerFs';
 import { ImageLayer } from '../fs/ImageLayer';
 import { WasiProcess } from '../wasi';
+import { ControlBlock } from './ControlBlock';
+import { GuestGovernor } from './GuestGovernor';
+import { MessageOutput, ProcessStdin } from './stdio';
 
 // (module (import "wasi_snapshot_preview1" "sched_yield" (func (result i32)))
 //         (func (export "_start") (drop (call 0))))
@@ -31,17 +34,58 @@ export function warmUp(): void {
   fs.writeFile('/etc/hostname', 'warm\n');
   fs.readFile('/etc/hostname');
   fs.list('/bin');
-  const silent = { isTerminal: false, write: (bytes: Uint8Array) => bytes.length };
+  // The real stdio and control block of a container, posting nowhere.
+  const control = new ControlBlock();
+  const check = (): void => { control.beat(); control.takeSignal(); };
+  const flow = { terminal: control, check, block: (wait: () => void) => control.blocked(wait) };
+  const post = (message: { type: string; data?: Uint8Array }): void => {
+    if (message.type === 'output' && message.data) control.releaseOutput(message.data.length);
+  };
   const process = new WasiProcess({
     args: ['warm'],
     env: ['A=b'],
     preopens: [{ guestPath: '/', dir: fs.root }],
-    stdin: { isTerminal: false, read: () => 0, readable: () => true, available: () => 0 },
-    stdout: silent,
-    stderr: silent,
+    stdin: new ProcessStdin(control, false, () => {}, check),
+    stdout: new MessageOutput(post, 0, 1, false, flow),
+    stderr: new MessageOutput(post, 0, 2, false, flow),
     waiter: { wait: () => {} },
-    checkSignals: () => {},
+    checkSignals: check,
   });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(TINY_COMMAND), process.imports);
+  const governor = new GuestGovernor({ process: control, container: control, poll: check, memory: () => undefined });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(TINY_COMMAND), { ...process.imports, ...governor.importsFor(new WebAssembly.Module(TINY_COMMAND)) });
   (instance.exports._start as () => void)();
+  governor.check();
+  governor.finish();
+  startupCalls(process);
+}
+
+/** The calls a C program makes on its way to its first output (wasi-libc's start-up, printf, a file read). */
+function startupCalls(process: WasiProcess): void {
+  const memory = new ArrayBuffer(4096);
+  process.attachBuffer(memory);
+  const bytes = new Uint8Array(memory);
+  const words = new DataView(memory);
+  const wasi = process.imports.wasi_snapshot_preview1 as Record<string, (...args: unknown[]) => number>;
+  wasi.args_sizes_get!(0, 4);
+  wasi.args_get!(8, 64);
+  wasi.environ_sizes_get!(0, 4);
+  wasi.environ_get!(8, 64);
+  wasi.fd_prestat_get!(3, 128);
+  wasi.fd_prestat_dir_name!(3, 136, 1);
+  wasi.fd_fdstat_get!(1, 160);
+  wasi.clock_time_get!(1, 0n, 192);
+  wasi.random_get!(200, 16);
+  // Open, read and close /etc/hostname; write a line to stdout (posted nowhere).
+  const path = new TextEncoder().encode('etc/hostname');
+  bytes.set(path, 256);
+  wasi.path_open!(3, 1, 256, path.length, 0, 0x1fffffffn, 0x1fffffffn, 0, 300);
+  const fd = words.getUint32(300, true);
+  words.setUint32(320, 400, true); // one iovec at 320: [400, 400 + 64)
+  words.setUint32(324, 64, true);
+  wasi.fd_read!(fd, 320, 1, 340);
+  wasi.fd_close!(fd);
+  bytes.set(new TextEncoder().encode('warm\n'), 400);
+  words.setUint32(324, 5, true);
+  wasi.fd_write!(1, 320, 1, 340);
+  wasi.fd_seek!(fd, 0n, 0, 344); // closed by now: the error path too
 }
