@@ -50,7 +50,7 @@ export type FleetEvent =
   | { readonly type: 'lost'; readonly id: string; readonly host: string; readonly reason: string }
   | { readonly type: 'log'; readonly id: string; readonly host: string };
 
-export type FleetErrorCode = 'FLEET_FULL' | 'HOST_NOT_FOUND' | 'HOST_LOST' | 'CONTAINER_NOT_FOUND';
+export type FleetErrorCode = 'FLEET_FULL' | 'HOST_NOT_FOUND' | 'CONTAINER_NOT_FOUND' | 'INVALID_OPTIONS';
 
 export class FleetError extends Error {
   override readonly name = 'FleetError';
@@ -130,7 +130,7 @@ export class Fleet {
   /** Takes a frame host away (its frame is removed): its containers are reported lost. */
   removeHost(id: string, reason = 'its host was removed'): void {
     const host = this._host(id);
-    if (host.kind === 'local') throw new FleetError('HOST_NOT_FOUND', 'the page itself cannot be removed as a host');
+    if (host.kind === 'local') throw new FleetError('INVALID_OPTIONS', `${id} runs in this page (or process): only frame hosts can be removed`);
     if (host.state !== 'ready') return;
     host.state = 'removed';
     this._dropHost(host, reason, 'host-removed');
@@ -166,8 +166,8 @@ export class Fleet {
    * says how many did not (every host full, or a host failed), with why.
    */
   async runMany(image: string, count: number, options: Omit<ContainerOptions, 'name'> = {}): Promise<{ containers: FleetContainer[]; failed: number; errors: string[] }> {
-    if (!Number.isInteger(count) || count < 0) throw new FleetError('FLEET_FULL', `count must be a whole number, not ${count}`);
-    if ((options as ContainerOptions).name !== undefined) throw new FleetError('FLEET_FULL', 'runMany starts unnamed containers (names are unique)');
+    if (!Number.isInteger(count) || count < 0) throw new FleetError('INVALID_OPTIONS', `count must be a whole number, not ${count}`);
+    if ((options as ContainerOptions).name !== undefined) throw new FleetError('INVALID_OPTIONS', 'runMany starts unnamed containers (names are unique)');
     const plan = new Map<HostRecord, number>();
     const ready = this._readyHosts();
     const load = new Map(ready.map((host) => [host, this._load(host)]));

@@ -109,3 +109,15 @@ describe('fleet', () => {
     for (const container of fleet.list({ all: true })) await fleet.get(container.id).remove({ force: true });
   });
 });
+
+describe('fleet errors', () => {
+  it('are typed and change nothing', async () => {
+    const before = fleet.list({ all: true }).length;
+    await expect(fleet.runMany('ticker', -1)).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    await expect(fleet.run('ticker', { host: 'h99' })).rejects.toMatchObject({ code: 'HOST_NOT_FOUND' });
+    expect(() => fleet.removeHost('h1')).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => fleet.get('no-such-container')).toThrow(expect.objectContaining({ code: 'CONTAINER_NOT_FOUND' }));
+    await expect(fleet.run('no-such-image')).rejects.toMatchObject({ code: 'UNKNOWN_IMAGE' });
+    expect(fleet.list({ all: true }).length).toBe(before);
+  });
+});

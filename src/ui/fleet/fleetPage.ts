@@ -179,11 +179,8 @@ class FleetView {
 async function spawn(fleet: Fleet, image: string, args: string[], count: number, view: FleetView): Promise<void> {
   const timing: SpawnTiming = { requested: count, startedAt: performance.now(), failed: 0 };
   window.flotillaFleetTiming = timing;
-  let running = 0;
   const off = fleet.onEvent((event) => {
-    if (event.type !== 'started') return;
-    running++;
-    timing.firstRunningMs ??= performance.now() - timing.startedAt;
+    if (event.type === 'started') timing.firstRunningMs ??= performance.now() - timing.startedAt;
   });
   try {
     const result = await fleet.runMany(image, count, { args });
@@ -194,7 +191,6 @@ async function spawn(fleet: Fleet, image: string, args: string[], count: number,
   } finally {
     off();
   }
-  void running;
 }
 
 async function boot(): Promise<Fleet> {
