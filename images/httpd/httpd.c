@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include <flotilla_buf.h>
+#include <flotilla_http.h>
 #include <flotilla_net.h>
 
 #define MAX_CONNS 512
@@ -60,19 +61,6 @@ static int64_t now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int ascii_casecmp_n(const char *a, const char *b, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    int ca = tolower((unsigned char)a[i]), cb = tolower((unsigned char)b[i]);
-    if (ca != cb) return ca - cb;
-  }
-  return 0;
-}
-
-// Whether the `len` bytes at s equal the NUL-terminated word, ignoring ASCII case.
-static int span_is(const char *s, size_t len, const char *word) {
-  return strlen(word) == len && ascii_casecmp_n(s, word, len) == 0;
 }
 
 // RFC 9110 token characters (methods, header names).
@@ -121,7 +109,7 @@ static const char *content_type(const char *path) {
   const char *dot = strrchr(slash ? slash : path, '.');
   if (dot && dot[1]) {
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-      if (span_is(dot + 1, strlen(dot + 1), types[i].ext)) return types[i].type;
+      if (fl_span_is(dot + 1, strlen(dot + 1), types[i].ext)) return types[i].type;
     }
   }
   return "application/octet-stream";
@@ -168,33 +156,6 @@ static size_t head_end(const char *buf, size_t len) {
   return 0;
 }
 
-// Next line of [*pos, end): its start and length without CR/LF.
-static int next_line(const char *buf, size_t end, size_t *pos, const char **line, size_t *len) {
-  if (*pos >= end) return 0;
-  const char *start = buf + *pos;
-  const char *nl = memchr(start, '\n', end - *pos);
-  size_t n = nl ? (size_t)(nl - start) : end - *pos;
-  *pos += n + (nl ? 1 : 0);
-  if (n > 0 && start[n - 1] == '\r') n--;
-  *line = start;
-  *len = n;
-  return 1;
-}
-
-// Whether a comma-separated header value contains `token` (case-insensitive).
-static int list_has(const char *value, size_t len, const char *token) {
-  size_t i = 0;
-  while (i < len) {
-    while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == ',')) i++;
-    size_t start = i;
-    while (i < len && value[i] != ',') i++;
-    size_t stop = i;
-    while (stop > start && (value[stop - 1] == ' ' || value[stop - 1] == '\t')) stop--;
-    if (span_is(value + start, stop - start, token)) return 1;
-  }
-  return 0;
-}
-
 // Parses the head in buf[0..end). Returns 0, or the status for a bad request.
 static int parse_request(const char *buf, size_t end, struct request *req) {
   memset(req, 0, sizeof *req);
@@ -202,7 +163,7 @@ static int parse_request(const char *buf, size_t end, struct request *req) {
   const char *line;
   size_t len;
   do {  // RFC 9112 2.2: ignore empty lines before the request line
-    if (!next_line(buf, end, &pos, &line, &len)) return 400;
+    if (!fl_next_line(buf, end, &pos, &line, &len)) return 400;
   } while (len == 0);
 
   // METHOD SP TARGET SP HTTP/1.x
@@ -235,7 +196,7 @@ static int parse_request(const char *buf, size_t end, struct request *req) {
   req->minor = version[7] - '0';
 
   int have_length = 0;
-  while (next_line(buf, end, &pos, &line, &len) && len > 0) {
+  while (fl_next_line(buf, end, &pos, &line, &len) && len > 0) {
     const char *colon = memchr(line, ':', len);
     if (!colon || colon == line) return 400;
     size_t name_len = (size_t)(colon - line);
@@ -247,15 +208,15 @@ static int parse_request(const char *buf, size_t end, struct request *req) {
     while (value_len && (*value == ' ' || *value == '\t')) value++, value_len--;
     while (value_len && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t')) value_len--;
 
-    if (span_is(line, name_len, "host")) {
+    if (fl_span_is(line, name_len, "host")) {
       if (req->has_host) return 400;
       req->has_host = 1;
-    } else if (span_is(line, name_len, "connection")) {
-      if (list_has(value, value_len, "close")) req->conn_close = 1;
-      if (list_has(value, value_len, "keep-alive")) req->conn_keep_alive = 1;
-    } else if (span_is(line, name_len, "transfer-encoding")) {
+    } else if (fl_span_is(line, name_len, "connection")) {
+      if (fl_list_has(value, value_len, "close")) req->conn_close = 1;
+      if (fl_list_has(value, value_len, "keep-alive")) req->conn_keep_alive = 1;
+    } else if (fl_span_is(line, name_len, "transfer-encoding")) {
       req->chunked = 1;
-    } else if (span_is(line, name_len, "content-length")) {
+    } else if (fl_span_is(line, name_len, "content-length")) {
       if (value_len == 0 || value_len > 15) return 400;
       uint64_t n = 0;
       for (size_t i = 0; i < value_len; i++) {
@@ -283,7 +244,7 @@ static int hex_value(int c) {
 // repeated slashes collapsed, a trailing slash kept. Returns 0 or a status.
 static int target_to_path(const char *target, size_t len, char *out, size_t size) {
   // absolute-form (http://host/path) as proxies send it
-  if (len > 7 && ascii_casecmp_n(target, "http://", 7) == 0) {
+  if (len > 7 && fl_casecmp_n(target, "http://", 7) == 0) {
     const char *slash = memchr(target + 7, '/', len - 7);
     if (!slash) {
       target = "/";

@@ -294,7 +294,7 @@ static int parse_args(int argc, char **argv) {
 // Whether user header h ("Name: value") names header `name`.
 static int header_is(const char *h, const char *name) {
   size_t n = strlen(name);
-  return http_casecmp_n(h, name, n) == 0 && (h[n] == ':' || h[n] == ';');
+  return fl_casecmp_n(h, name, n) == 0 && (h[n] == ':' || h[n] == ';');
 }
 
 static int user_sets(const char *name) {

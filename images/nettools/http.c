@@ -6,18 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int http_casecmp_n(const char *a, const char *b, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    int ca = tolower((unsigned char)a[i]), cb = tolower((unsigned char)b[i]);
-    if (ca != cb) return ca - cb;
-  }
-  return 0;
-}
-
-static int span_is(const char *s, size_t len, const char *word) {
-  return strlen(word) == len && http_casecmp_n(s, word, len) == 0;
-}
-
 // ---------------------------------------------------------------------------
 // URLs
 
@@ -47,7 +35,7 @@ enum url_error url_parse(const char *text, struct url *out) {
   while (isalnum((unsigned char)p[scheme_len]) || (p[scheme_len] && strchr("+-.", p[scheme_len]))) scheme_len++;
   if (scheme_len > 0 && strncmp(p + scheme_len, "://", 3) == 0) {
     snprintf(out->scheme, sizeof out->scheme, "%.*s", (int)scheme_len, p);
-    if (!span_is(p, scheme_len, "http")) return URL_UNSUPPORTED_SCHEME;
+    if (!fl_span_is(p, scheme_len, "http")) return URL_UNSUPPORTED_SCHEME;
     p += scheme_len + 3;
   }
 
@@ -164,40 +152,14 @@ static int fail(struct http_response *r, const char *why) {
   return -1;
 }
 
-// Next line of head[*pos..len): start and length without CR/LF.
-static int next_line(const char *head, size_t len, size_t *pos, const char **line, size_t *line_len) {
-  if (*pos >= len) return 0;
-  const char *start = head + *pos;
-  const char *nl = memchr(start, '\n', len - *pos);
-  size_t n = nl ? (size_t)(nl - start) : len - *pos;
-  *pos += n + (nl ? 1 : 0);
-  if (n > 0 && start[n - 1] == '\r') n--;
-  *line = start;
-  *line_len = n;
-  return 1;
-}
-
-static int list_has(const char *value, size_t len, const char *token) {
-  size_t i = 0;
-  while (i < len) {
-    while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == ',')) i++;
-    size_t start = i;
-    while (i < len && value[i] != ',') i++;
-    size_t stop = i;
-    while (stop > start && (value[stop - 1] == ' ' || value[stop - 1] == '\t')) stop--;
-    if (stop > start && span_is(value + start, stop - start, token)) return 1;
-  }
-  return 0;
-}
-
 int http_header(const struct http_response *r, const char *name, const char **value, size_t *len) {
   size_t pos = 0;
   const char *line;
   size_t line_len;
-  if (!next_line(r->head, r->head_len, &pos, &line, &line_len)) return 0;  // status line
+  if (!fl_next_line(r->head, r->head_len, &pos, &line, &line_len)) return 0;  // status line
   size_t name_len = strlen(name);
-  while (next_line(r->head, r->head_len, &pos, &line, &line_len) && line_len > 0) {
-    if (line_len <= name_len || line[name_len] != ':' || http_casecmp_n(line, name, name_len) != 0) continue;
+  while (fl_next_line(r->head, r->head_len, &pos, &line, &line_len) && line_len > 0) {
+    if (line_len <= name_len || line[name_len] != ':' || fl_casecmp_n(line, name, name_len) != 0) continue;
     const char *v = line + name_len + 1;
     size_t n = line_len - name_len - 1;
     while (n && (*v == ' ' || *v == '\t')) v++, n--;
@@ -214,7 +176,7 @@ static int parse_head(struct http_response *r) {
   size_t pos = 0;
   const char *line;
   size_t len;
-  if (!next_line(r->head, r->head_len, &pos, &line, &len)) return fail(r, "empty response head");
+  if (!fl_next_line(r->head, r->head_len, &pos, &line, &len)) return fail(r, "empty response head");
   // HTTP/1.x SP 3DIGIT [SP reason]
   if (len < 12 || memcmp(line, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)line[7]) || line[8] != ' ' ||
       !isdigit((unsigned char)line[9]) || !isdigit((unsigned char)line[10]) || !isdigit((unsigned char)line[11]) ||
@@ -227,7 +189,7 @@ static int parse_head(struct http_response *r) {
   r->chunked = r->has_length = 0;
   r->content_length = 0;
   int conn_close = 0, conn_keep_alive = 0;
-  while (next_line(r->head, r->head_len, &pos, &line, &len) && len > 0) {
+  while (fl_next_line(r->head, r->head_len, &pos, &line, &len) && len > 0) {
     const char *colon = memchr(line, ':', len);
     if (!colon) continue;  // obsolete line folding or junk: tolerated, as curl does
     size_t name_len = (size_t)(colon - line);
@@ -235,7 +197,7 @@ static int parse_head(struct http_response *r) {
     size_t value_len = len - name_len - 1;
     while (value_len && (*value == ' ' || *value == '\t')) value++, value_len--;
     while (value_len && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t')) value_len--;
-    if (span_is(line, name_len, "content-length")) {
+    if (fl_span_is(line, name_len, "content-length")) {
       if (value_len == 0 || value_len > 18) return fail(r, "Invalid Content-Length value");
       uint64_t n = 0;
       for (size_t i = 0; i < value_len; i++) {
@@ -245,11 +207,11 @@ static int parse_head(struct http_response *r) {
       if (r->has_length && n != r->content_length) return fail(r, "Conflicting Content-Length values");
       r->has_length = 1;
       r->content_length = n;
-    } else if (span_is(line, name_len, "transfer-encoding")) {
-      if (list_has(value, value_len, "chunked")) r->chunked = 1;
-    } else if (span_is(line, name_len, "connection")) {
-      if (list_has(value, value_len, "close")) conn_close = 1;
-      if (list_has(value, value_len, "keep-alive")) conn_keep_alive = 1;
+    } else if (fl_span_is(line, name_len, "transfer-encoding")) {
+      if (fl_list_has(value, value_len, "chunked")) r->chunked = 1;
+    } else if (fl_span_is(line, name_len, "connection")) {
+      if (fl_list_has(value, value_len, "close")) conn_close = 1;
+      if (fl_list_has(value, value_len, "keep-alive")) conn_keep_alive = 1;
     }
   }
   r->keep_alive = r->minor >= 1 ? !conn_close : (conn_keep_alive && !conn_close);

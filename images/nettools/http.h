@@ -4,6 +4,7 @@
 #ifndef NETTOOLS_HTTP_H
 #define NETTOOLS_HTTP_H
 
+#include <flotilla_http.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -91,8 +92,5 @@ int http_response_eof(struct http_response *r);
 // Finds header `name` (case-insensitive) in the current header block.
 // Returns 1 and points *value/*len at its trimmed value, or 0.
 int http_header(const struct http_response *r, const char *name, const char **value, size_t *len);
-
-// Case-insensitive comparison of n bytes.
-int http_casecmp_n(const char *a, const char *b, size_t n);
 
 #endif

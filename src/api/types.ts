@@ -38,7 +38,8 @@ export interface LogChunk {
   readonly time: number;
 }
 
-export interface ContainerOptions {
+/** How to run a container; its resource limits are ResourceLimits' (defaults from RuntimeOptions.limits, else built in). */
+export interface ContainerOptions extends ResourceLimits {
   /** Replaces the image's Cmd (Docker semantics: appended to the Entrypoint). */
   readonly args?: readonly string[];
   /** Replaces the image's Entrypoint (path inside the container). */
@@ -60,35 +61,6 @@ export interface ContainerOptions {
   readonly labels?: Readonly<Record<string, string>>;
   /** Extra directories granted to the program as WASI preopens (created when missing), after '/'. */
   readonly preopens?: readonly string[];
-  // Resource limits (see ResourceLimits; defaults from RuntimeOptions.limits, else built in):
-  /** Quotas of the writable layer (docker run --storage-opt size=). */
-  readonly disk?: DiskLimits;
-  /** Processes at once (docker run --pids-limit): starting one more fails with EAGAIN. Default 64. */
-  readonly pids?: number;
-  /** Open descriptors per process (docker run --ulimit nofile=): opening past it fails with EMFILE. Default 1024. */
-  readonly fds?: number;
-  /** Bytes of output kept in the container's log ring; older output is dropped (and counted). Default 1 MiB. */
-  readonly logCapacity?: number;
-  /**
-   * Memory limit of each program in the container (docker run --memory):
-   * bytes, or a string with Docker's units ('64m', '1g'); whole 64 KiB pages,
-   * at most 4 GiB. Default 256 MiB. The program's memory maximum is
-   * rewritten to it: past it malloc fails inside the program, and one that
-   * then traps or exits with an error ends as reason 'oom', OOMKilled, 137.
-   */
-  readonly memory?: number | string;
-  /**
-   * CPU time the run may use (ms), like `ulimit -t`: when spent, the
-   * container is killed at once: reason 'killed', signal 'SIGXCPU' (152),
-   * message "CPU time limit of N ms exceeded". Default: none.
-   */
-  readonly cpuTimeMs?: number;
-  /**
-   * Share of one CPU (docker run --cpus), e.g. 0.5: the container's busy
-   * programs sleep in proportion, so it cannot starve the others or the
-   * page. Default: unlimited.
-   */
-  readonly cpus?: number;
   /**
    * Networks to join (docker run --network, --network-alias): names, or
    * { network, aliases }. Default: the predefined `bridge` (addresses, no
@@ -349,13 +321,33 @@ export interface DiskLimits {
  * EMFILE for an open; the log drops its oldest bytes.
  */
 export interface ResourceLimits {
+  /** Quotas of the writable layer (docker run --storage-opt size=). */
   readonly disk?: DiskLimits;
+  /** Processes at once (docker run --pids-limit): starting one more fails with EAGAIN. Default 64. */
   readonly pids?: number;
+  /** Open descriptors per process (docker run --ulimit nofile=): opening past it fails with EMFILE. Default 1024. */
   readonly fds?: number;
+  /** Bytes of output kept in the container's log ring; older output is dropped (and counted). Default 1 MiB. */
   readonly logCapacity?: number;
-  /** Memory, CPU time and CPU share (ContainerOptions' `memory`, `cpuTimeMs`, `cpus`), enforced by guest instrumentation. */
+  /**
+   * Memory limit of each program in the container (docker run --memory):
+   * bytes, or a string with Docker's units ('64m', '1g'); whole 64 KiB pages,
+   * at most 4 GiB. Default 256 MiB. The program's memory maximum is
+   * rewritten to it: past it malloc fails inside the program, and one that
+   * then traps or exits with an error ends as reason 'oom', OOMKilled, 137.
+   */
   readonly memory?: number | string;
+  /**
+   * CPU time the run may use (ms), like `ulimit -t`: when spent, the
+   * container is killed at once: reason 'killed', signal 'SIGXCPU' (152),
+   * message "CPU time limit of N ms exceeded". Default: none.
+   */
   readonly cpuTimeMs?: number;
+  /**
+   * Share of one CPU (docker run --cpus), e.g. 0.5: the container's busy
+   * programs sleep in proportion, so it cannot starve the others or the
+   * page. Default: unlimited.
+   */
   readonly cpus?: number;
 }
 

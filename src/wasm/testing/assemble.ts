@@ -1,18 +1,12 @@
 // A tiny module assembler for tests: sections from raw bytes, with the
 // LEB128 and vector plumbing done here, so a test reads as the module it builds.
 
+import { u32Bytes } from '../bytes';
+
 export type Bytes = readonly number[];
 
-export function u32(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
+/** An unsigned LEB128 (the rewriter's own encoder). */
+export const u32 = u32Bytes;
 
 export function s32(value: number): number[] {
   const out: number[] = [];
